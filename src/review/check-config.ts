@@ -1,0 +1,69 @@
+import { buildConfigSet, type ConfigSet } from "../mesh/config-set.ts";
+import { defaultResources } from "../mesh/default-resources.ts";
+import { isObject } from "../mesh/json.ts";
+import { DEFAULT_MESH_CONFIG, type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
+import type { ParseLimits } from "../mesh/parse-limits.ts";
+import { parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
+import type { Resource } from "../mesh/resource.ts";
+import { parse as parseYaml } from "yaml";
+import type { Analyzer } from "../validation/analyzer.ts";
+import { ISTIO_ANALYZERS } from "../validation/analyzers/istio-analyzers.ts";
+import { KIALI_CHECKS } from "../validation/kiali/kiali-checks.ts";
+import { validateSchema } from "../validation/schema/validate-schema.ts";
+import { validateWebhook } from "../validation/webhook/validate-webhook.ts";
+import type { Finding } from "./finding.ts";
+import { sortFindings } from "./sort-findings.ts";
+import { suppressFindings } from "./suppress-findings.ts";
+
+export interface CheckOptions {
+  /** MeshConfig; else the `istio` ConfigMap in the set, else Istio's defaults. */
+  readonly meshConfig?: MeshConfig;
+  readonly limits?: Partial<ParseLimits>;
+  /** Namespace for namespaced resources that give none; "" keeps them namespace-less (istioctl `-A`). */
+  readonly defaultNamespace?: string;
+  /** Cross-resource checks to run; all of them by default. */
+  readonly analyzers?: readonly Analyzer[];
+}
+
+export interface CheckResult {
+  readonly findings: Finding[];
+  readonly set: ConfigSet;
+  readonly files: number;
+}
+
+export const ALL_ANALYZERS: readonly Analyzer[] = [...ISTIO_ANALYZERS, ...KIALI_CHECKS];
+
+/** The review engine: text → resources → findings (parse, schema, webhook rules, analyzers, Kiali). */
+export function checkConfig(files: readonly SourceFile[], options: CheckOptions = {}): CheckResult {
+  const findings: Finding[] = [];
+  const resources: Resource[] = [];
+  const parseOptions = {
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
+  };
+  for (const file of files) {
+    const parsed = parseDocuments(file, parseOptions);
+    resources.push(...parsed.resources);
+    findings.push(...parsed.findings);
+  }
+  const meshConfig = options.meshConfig ?? meshConfigFromSet(resources) ?? DEFAULT_MESH_CONFIG;
+  const set = buildConfigSet([...resources, ...defaultResources(meshConfig)], meshConfig);
+  for (const resource of set.resources) {
+    if (resource.synthetic) continue;
+    findings.push(...validateSchema(resource), ...validateWebhook(resource));
+  }
+  for (const analyzer of options.analyzers ?? ALL_ANALYZERS) findings.push(...analyzer.analyze(set));
+  return { findings: sortFindings(suppressFindings(findings, set)), set, files: files.length };
+}
+
+/** Istio keeps its MeshConfig in the `istio` ConfigMap of the root namespace, under `data.mesh`. */
+function meshConfigFromSet(resources: readonly Resource[]): MeshConfig | undefined {
+  const cm = resources.find((r) => r.key === "ConfigMap" && r.name === "istio" && (r.namespace === "istio-system" || r.namespace === ""));
+  const data = cm?.body.data;
+  if (!isObject(data) || typeof data.mesh !== "string") return undefined;
+  try {
+    return readMeshConfig(parseYaml(data.mesh));
+  } catch {
+    return undefined;
+  }
+}
