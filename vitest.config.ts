@@ -10,8 +10,13 @@ export default defineConfig({
         test: { name: "node", include: ["test/unit/**/*.test.ts", "test/e2e/**/*.test.ts"], environment: "node" },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
-        test: { name: "workers", include: ["test/worker/**/*.test.ts"] },
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { CHECK_API: "on" } },
+          }),
+        ],
+        test: { name: "workers", include: ["test/worker/**/*.test.ts"], globalSetup: ["./test/support/worker-global-setup.ts"] },
       },
     ],
   },

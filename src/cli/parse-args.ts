@@ -1,0 +1,122 @@
+import type { FailOn } from "../review/summarize-findings.ts";
+
+export type OutputFormat = "text" | "json" | "markdown" | "sarif" | "github";
+
+export interface CheckArgs {
+  readonly command: "check";
+  readonly paths: readonly string[];
+  readonly base?: string;
+  readonly config?: string;
+  readonly meshConfig?: string;
+  readonly format: OutputFormat;
+  readonly failOn: FailOn;
+  readonly output?: string;
+  readonly namespace: string;
+  readonly color?: boolean;
+}
+
+export type ParsedArgs = CheckArgs | { readonly command: "help" } | { readonly command: "version" };
+
+/** A usage problem: the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const USAGE = `Usage: meshgate check [PATH ...] [options]
+
+Checks Istio and Gateway API manifests (files, or folders read recursively for *.yaml/*.yml) as one
+configuration set: YAML, Istio's CRD schemas and webhook rules, istioctl analyze and Kiali checks.
+
+Options:
+  --mesh-config FILE         Istio MeshConfig (or the istio ConfigMap) to check against
+  --format text|json         Output format (default: text)
+  --fail-on error|warning|info|never
+                             Exit 1 when a finding is at or above this level (default: error)
+  --output FILE              Write the report to FILE instead of standard output
+  -n, --namespace NS         Namespace for manifests that give none (default: default)
+  --color / --no-color       Force colour on or off (default: on for a terminal)
+  -h, --help                 Show this help
+  --version                  Show the version
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.`;
+
+const FORMATS: readonly OutputFormat[] = ["text", "json", "markdown", "sarif", "github"];
+const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
+/** Formats and options of the contract that later work delivers; refused clearly until then. */
+const NOT_YET: ReadonlySet<string> = new Set(["markdown", "sarif", "github"]);
+
+function pick<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (value === undefined) throw new UsageError(`${flag} needs a value: ${allowed.join("|")}`);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join("|")}, not "${value}"`);
+  return value as T;
+}
+
+/** Parses `meshgate` arguments (without the node and script paths). Pure: throws UsageError. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") return { command: "help" };
+  if (command === "--version" || command === "version") return { command: "version" };
+  if (command !== "check") throw new UsageError(`unknown command "${command}"`);
+  const paths: string[] = [];
+  const opts: { -readonly [K in keyof CheckArgs]?: CheckArgs[K] } = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || (inline === undefined && v.startsWith("-") && v !== "-")) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "-h":
+      case "--help":
+        return { command: "help" };
+      case "--base":
+        opts.base = value();
+        break;
+      case "--config":
+        opts.config = value();
+        break;
+      case "--mesh-config":
+        opts.meshConfig = value();
+        break;
+      case "--format":
+        opts.format = pick("--format", value(), FORMATS);
+        break;
+      case "--fail-on":
+        opts.failOn = pick("--fail-on", value(), FAIL_ON);
+        break;
+      case "--output":
+      case "-o":
+        opts.output = value();
+        break;
+      case "-n":
+      case "--namespace":
+        opts.namespace = value();
+        break;
+      case "--color":
+        opts.color = true;
+        break;
+      case "--no-color":
+        opts.color = false;
+        break;
+      default:
+        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option "${arg}"`);
+        paths.push(arg);
+    }
+  }
+  const format = opts.format ?? "text";
+  if (NOT_YET.has(format)) throw new UsageError(`--format ${format} is not available yet in this version (text and json are)`);
+  if (opts.base !== undefined) throw new UsageError("--base is not available yet in this version: it compares two sets, which comes with change review");
+  if (opts.config !== undefined) throw new UsageError("--config (.meshgate.yaml) is not available yet in this version");
+  return {
+    command: "check",
+    paths: paths.length > 0 ? paths : ["."],
+    format,
+    failOn: opts.failOn ?? "error",
+    namespace: opts.namespace ?? "default",
+    ...(opts.meshConfig !== undefined ? { meshConfig: opts.meshConfig } : {}),
+    ...(opts.output !== undefined ? { output: opts.output } : {}),
+    ...(opts.color !== undefined ? { color: opts.color } : {}),
+  };
+}

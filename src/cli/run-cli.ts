@@ -1,0 +1,74 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { parse as parseYaml } from "yaml";
+import { isObject } from "../mesh/json.ts";
+import { type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
+import { renderJson } from "../render/render-json.ts";
+import { renderText } from "../render/render-text.ts";
+import { checkConfig } from "../review/check-config.ts";
+import { shouldFail, summarizeFindings } from "../review/summarize-findings.ts";
+import { type CheckArgs, parseArgs, USAGE, UsageError } from "./parse-args.ts";
+import { InputError, readSourceFiles } from "./read-source-files.ts";
+import { VERSION } from "../version.ts";
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly isTty: boolean;
+  /** NO_COLOR / FORCE_COLOR from the environment (https://no-color.org). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The `meshgate` command. Returns the exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or input error. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === "help") {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (args.command === "version") {
+      io.stdout(`meshgate ${VERSION}\n`);
+      return 0;
+    }
+    return await runCheck(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`meshgate: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      io.stderr(`meshgate: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
+  const files = await readSourceFiles(args.paths, io.cwd);
+  const meshConfig = args.meshConfig === undefined ? undefined : await loadMeshConfig(args.meshConfig, io.cwd);
+  const result = checkConfig(files, { defaultNamespace: args.namespace, ...(meshConfig ? { meshConfig } : {}) });
+  const resources = result.set.resources.filter((r) => !r.synthetic).length;
+  const summary = summarizeFindings(result.findings, files.length, resources);
+  const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR) ;
+  const report = args.format === "json" ? renderJson({ findings: result.findings, summary }) : renderText(result.findings, summary, { color });
+  if (args.output !== undefined) await writeFile(args.output, report);
+  else io.stdout(report);
+  return shouldFail(result.findings, args.failOn) ? 1 : 0;
+}
+
+/** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */
+async function loadMeshConfig(path: string, cwd: string): Promise<MeshConfig> {
+  let data: unknown;
+  try {
+    data = parseYaml(await readFile(new URL(path, `file://${cwd}/`), "utf8"));
+  } catch (error) {
+    throw new InputError(`--mesh-config ${path}: ${error instanceof Error ? error.message.split("\n")[0] : "cannot be read"}`);
+  }
+  if (isObject(data) && data.kind === "ConfigMap" && isObject(data.data) && typeof data.data.mesh === "string") {
+    data = parseYaml(data.data.mesh);
+  }
+  if (!isObject(data)) throw new InputError(`--mesh-config ${path}: not a MeshConfig (expected a YAML mapping)`);
+  return readMeshConfig(data);
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseArgs, UsageError } from "../../src/cli/parse-args.ts";
+import { renderText } from "../../src/render/render-text.ts";
+import type { Finding } from "../../src/review/finding.ts";
+import { runCliCapture } from "../support/run-cli-capture.ts";
+
+async function repo(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "meshgate-cli-"));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return dir;
+}
+
+const BROKEN = "apiVersion: v1\nkind: Service\nmetadata:\n  name: [x\n";
+const UNKNOWN_KIND = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
+
+describe("parseArgs", () => {
+  it("reads the contract's options", () => {
+    expect(parseArgs(["check", "a", "b/", "--format=json", "--fail-on", "warning", "--mesh-config", "m.yaml", "-o", "out.json"])).toEqual({
+      command: "check",
+      paths: ["a", "b/"],
+      format: "json",
+      failOn: "warning",
+      meshConfig: "m.yaml",
+      output: "out.json",
+      namespace: "default",
+    });
+    expect(parseArgs(["check"])).toMatchObject({ paths: ["."], format: "text", failOn: "error" });
+  });
+
+  it.each([
+    [["lint"], /unknown command/],
+    [["check", "--format", "yaml"], /--format must be one of/],
+    [["check", "--fail-on"], /needs a value/],
+    [["check", "--frobnicate"], /unknown option/],
+    [["check", "--format", "sarif"], /not available yet/],
+    [["check", "--base", "main"], /not available yet/],
+  ])("refuses %j with a usage error", (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe("meshgate check", () => {
+  it("exits 1 on an error finding and prints it under its file with its line", async () => {
+    const dir = await repo({ "svc.yaml": BROKEN });
+    const run = await runCliCapture(["check", "."], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^svc\.yaml\n {2}5:1 +error +YAML syntax error/m);
+    expect(run.stdout).toMatch(/1 error in 0 resources in 1 file/);
+  });
+
+  it("honours --fail-on", async () => {
+    const dir = await repo({ "w.yaml": UNKNOWN_KIND });
+    expect((await runCliCapture(["check", "w.yaml"], dir)).code).toBe(0);
+    expect((await runCliCapture(["check", "w.yaml", "--fail-on", "info"], dir)).code).toBe(1);
+    const broken = await repo({ "b.yaml": BROKEN });
+    expect((await runCliCapture(["check", ".", "--fail-on", "never"], broken)).code).toBe(0);
+  });
+
+  it("prints the JSON contract", async () => {
+    const dir = await repo({ "svc.yaml": BROKEN, "w.yml": UNKNOWN_KIND, "notes.txt": "not yaml" });
+    const run = await runCliCapture(["check", ".", "--format", "json"], dir);
+    const report = JSON.parse(run.stdout) as { findings: Finding[]; summary: Record<string, number> };
+    expect(report.findings.map((f) => [f.file, f.line, f.code, f.severity])).toEqual([
+      ["svc.yaml", 5, "MG1001", "error"],
+      ["w.yml", 1, "MG1007", "info"],
+    ]);
+    expect(Object.keys(report.findings[0] ?? {})).toEqual(["code", "rule", "severity", "message", "resource", "file", "line", "column"]);
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 1, files: 2, resources: 0 });
+  });
+
+  it("writes --output to a file", async () => {
+    const dir = await repo({ "w.yaml": UNKNOWN_KIND });
+    const out = join(dir, "report.json");
+    const run = await runCliCapture(["check", "w.yaml", "--format", "json", "--output", out], dir);
+    expect(run.stdout).toBe("");
+    expect(JSON.parse(await readFile(out, "utf8")).summary.infos).toBe(1);
+  });
+
+  it("exits 2 on a missing path or an unreadable mesh config", async () => {
+    const dir = await repo({ "w.yaml": UNKNOWN_KIND, "mesh.yaml": "- not\n- a map\n" });
+    const missing = await runCliCapture(["check", "nope"], dir);
+    expect([missing.code, missing.stderr]).toEqual([2, "meshgate: nope: no such file or folder\n"]);
+    const mesh = await runCliCapture(["check", "w.yaml", "--mesh-config", "mesh.yaml"], dir);
+    expect(mesh.code).toBe(2);
+    expect(mesh.stderr).toMatch(/not a MeshConfig/);
+  });
+
+  it("says when there is nothing wrong", async () => {
+    const dir = await repo({ "ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n" });
+    const run = await runCliCapture(["check", "."], dir);
+    expect([run.code, run.stdout]).toEqual([0, "✓ 1 resource in 1 file: no problems found\n"]);
+  });
+});
+
+describe("renderText", () => {
+  const finding: Finding = { code: "IST0101", rule: "r", severity: "error", message: "m", resource: { kind: "VirtualService", namespace: "ns", name: "vs" }, file: "a.yaml", line: 3, column: 5 };
+  const summary = { errors: 1, warnings: 0, infos: 0, files: 1, resources: 1 };
+  it("colours severities only when asked", () => {
+    expect(renderText([finding], summary, { color: false })).not.toMatch(/\u001b\[/);
+    expect(renderText([finding], summary, { color: true })).toMatch(/\u001b\[31merror/);
+  });
+  it("names the resource a finding is about", () => {
+    expect(renderText([finding], summary, { color: false })).toContain("VirtualService ns/vs");
+  });
+});

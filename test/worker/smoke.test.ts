@@ -1,7 +1,0 @@
-import { exports } from "cloudflare:workers";
-import { expect, it } from "vitest";
-
-it("answers /healthz in workerd", async () => {
-  const res = await exports.default.fetch("http://x/healthz");
-  expect(res.status).toBe(200);
-});
