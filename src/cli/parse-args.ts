@@ -1,3 +1,4 @@
+import type { ParseLimits } from "../mesh/parse-limits.ts";
 import type { FailOn } from "../review/summarize-findings.ts";
 
 export type OutputFormat = "text" | "json" | "markdown" | "sarif" | "github";
@@ -13,6 +14,7 @@ export interface CheckArgs {
   readonly output?: string;
   readonly namespace: string;
   readonly color?: boolean;
+  readonly limits: Partial<ParseLimits>;
 }
 
 export type ParsedArgs = CheckArgs | { readonly command: "help" } | { readonly command: "version" };
@@ -34,11 +36,20 @@ Options:
                              Exit 1 when a finding is at or above this level (default: error)
   --output FILE              Write the report to FILE instead of standard output
   -n, --namespace NS         Namespace for manifests that give none (default: default)
+  --max-file-bytes N         Largest file read (default: 4194304)
+  --max-documents N          Most YAML documents read per file (default: 10000)
+  --max-aliases N            Most YAML alias expansions per document (default: 100)
   --color / --no-color       Force colour on or off (default: on for a terminal)
   -h, --help                 Show this help
   --version                  Show the version
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.`;
+
+function count(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, not "${value}"`);
+  return n;
+}
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "markdown", "sarif", "github"];
 const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
@@ -59,6 +70,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command !== "check") throw new UsageError(`unknown command "${command}"`);
   const paths: string[] = [];
   const opts: { -readonly [K in keyof CheckArgs]?: CheckArgs[K] } = {};
+  const limits: { -readonly [K in keyof ParseLimits]?: number } = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -94,6 +106,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case "--namespace":
         opts.namespace = value();
         break;
+      case "--max-file-bytes":
+        limits.maxFileBytes = count(flag, value());
+        break;
+      case "--max-documents":
+        limits.maxDocumentsPerFile = count(flag, value());
+        break;
+      case "--max-aliases":
+        limits.maxAliasCount = count(flag, value());
+        break;
       case "--color":
         opts.color = true;
         break;
@@ -115,6 +136,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     format,
     failOn: opts.failOn ?? "error",
     namespace: opts.namespace ?? "default",
+    limits,
     ...(opts.meshConfig !== undefined ? { meshConfig: opts.meshConfig } : {}),
     ...(opts.output !== undefined ? { output: opts.output } : {}),
     ...(opts.color !== undefined ? { color: opts.color } : {}),

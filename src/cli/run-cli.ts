@@ -48,10 +48,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const files = await readSourceFiles(args.paths, io.cwd);
   const meshConfig = args.meshConfig === undefined ? undefined : await loadMeshConfig(args.meshConfig, io.cwd);
-  const result = checkConfig(files, { defaultNamespace: args.namespace, ...(meshConfig ? { meshConfig } : {}) });
+  const result = checkConfig(files, { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}) });
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
   const summary = summarizeFindings(result.findings, files.length, resources);
-  const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR) ;
+  const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
   const report = args.format === "json" ? renderJson({ findings: result.findings, summary }) : renderText(result.findings, summary, { color });
   if (args.output !== undefined) await writeFile(args.output, report);
   else io.stdout(report);

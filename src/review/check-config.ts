@@ -7,6 +7,7 @@ import { parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
 import { parse as parseYaml } from "yaml";
 import type { Analyzer } from "../validation/analyzer.ts";
+import { duplicateResourceAnalyzer } from "../validation/duplicate-resource-analyzer.ts";
 import { ISTIO_ANALYZERS } from "../validation/analyzers/istio-analyzers.ts";
 import { KIALI_CHECKS } from "../validation/kiali/kiali-checks.ts";
 import { validateSchema } from "../validation/schema/validate-schema.ts";
@@ -31,7 +32,7 @@ export interface CheckResult {
   readonly files: number;
 }
 
-export const ALL_ANALYZERS: readonly Analyzer[] = [...ISTIO_ANALYZERS, ...KIALI_CHECKS];
+export const ALL_ANALYZERS: readonly Analyzer[] = [duplicateResourceAnalyzer, ...ISTIO_ANALYZERS, ...KIALI_CHECKS];
 
 /** The review engine: text → resources → findings (parse, schema, webhook rules, analyzers, Kiali). */
 export function checkConfig(files: readonly SourceFile[], options: CheckOptions = {}): CheckResult {

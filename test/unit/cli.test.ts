@@ -26,6 +26,10 @@ describe("parseArgs", () => {
       meshConfig: "m.yaml",
       output: "out.json",
       namespace: "default",
+      limits: {},
+    });
+    expect(parseArgs(["check", "--max-file-bytes", "10", "--max-documents=3", "--max-aliases", "7"])).toMatchObject({
+      limits: { maxFileBytes: 10, maxDocumentsPerFile: 3, maxAliasCount: 7 },
     });
     expect(parseArgs(["check"])).toMatchObject({ paths: ["."], format: "text", failOn: "error" });
   });
@@ -37,6 +41,7 @@ describe("parseArgs", () => {
     [["check", "--frobnicate"], /unknown option/],
     [["check", "--format", "sarif"], /not available yet/],
     [["check", "--base", "main"], /not available yet/],
+    [["check", "--max-documents", "0"], /positive whole number/],
   ])("refuses %j with a usage error", (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -87,6 +92,13 @@ describe("meshgate check", () => {
     const mesh = await runCliCapture(["check", "w.yaml", "--mesh-config", "mesh.yaml"], dir);
     expect(mesh.code).toBe(2);
     expect(mesh.stderr).toMatch(/not a MeshConfig/);
+  });
+
+  it("applies limits given on the command line", async () => {
+    const dir = await repo({ "w.yaml": UNKNOWN_KIND });
+    const run = await runCliCapture(["check", ".", "--max-file-bytes", "10"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/over the 10-byte limit/);
   });
 
   it("says when there is nothing wrong", async () => {
