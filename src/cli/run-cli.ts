@@ -2,7 +2,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { isObject } from "../mesh/json.ts";
 import { type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
+import { renderGithub } from "../render/render-github.ts";
 import { renderJson } from "../render/render-json.ts";
+import { renderSarif } from "../render/render-sarif.ts";
 import { renderText } from "../render/render-text.ts";
 import { checkConfig } from "../review/check-config.ts";
 import { shouldFail, summarizeFindings } from "../review/summarize-findings.ts";
@@ -52,7 +54,14 @@ async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
   const summary = summarizeFindings(result.findings, files.length, resources);
   const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
-  const report = args.format === "json" ? renderJson({ findings: result.findings, summary }) : renderText(result.findings, summary, { color });
+  const report =
+    args.format === "json"
+      ? renderJson({ findings: result.findings, summary })
+      : args.format === "sarif"
+        ? renderSarif(result.findings, VERSION)
+        : args.format === "github"
+          ? renderGithub(result.findings)
+          : renderText(result.findings, summary, { color });
   if (args.output !== undefined) await writeFile(args.output, report);
   else io.stdout(report);
   return shouldFail(result.findings, args.failOn) ? 1 : 0;

@@ -39,7 +39,7 @@ describe("parseArgs", () => {
     [["check", "--format", "yaml"], /--format must be one of/],
     [["check", "--fail-on"], /needs a value/],
     [["check", "--frobnicate"], /unknown option/],
-    [["check", "--format", "sarif"], /not available yet/],
+    [["check", "--format", "markdown"], /not available yet/],
     [["check", "--base", "main"], /not available yet/],
     [["check", "--max-documents", "0"], /positive whole number/],
   ])("refuses %j with a usage error", (argv, message) => {
