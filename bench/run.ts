@@ -76,7 +76,7 @@ const kib = (b: number): string => `${num(b / 1024, 1)} KiB`;
 const mark = (ok: boolean): string => (ok ? "✓" : "✗");
 
 function row(label: string, cells: readonly string[], note = ""): string {
-  return `  ${label.padEnd(34)}${cells.map((c) => c.padStart(14)).join("")}${note === "" ? "" : `   ${note}`}`;
+  return `  ${label.padEnd(56)}${cells.map((c) => c.padStart(14)).join("")}${note === "" ? "" : `   ${note}`}`;
 }
 
 function countBySeverity(findings: readonly Finding[]): string {
@@ -137,7 +137,7 @@ function printMemory(results: readonly SizeResult[]): void {
 }
 
 function printSchema(rows: readonly SchemaRow[], all: SchemaRow, live: boolean): void {
-  console.log(`\nschema validation per document (${num(SIZES[1])}-resource repo, µs/document, median of 5 after warm-up)`);
+  console.log(`\nschema validation per document (${num(SIZES[1])}-resource repo, µs/document, median of 7 runs after warm-up)`);
   const header = ["docs", "meshgate", "k-m validate", "k-m new+val.", "rejected m/k"];
   console.log(row("kind", header));
   for (const r of [...rows, all]) {
