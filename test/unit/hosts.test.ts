@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildConfigSet } from "../../src/mesh/config-set.ts";
 import {
   formatFullName,
   fullNameFromFqdn,
@@ -12,6 +13,9 @@ import {
   splitNamespacedHost,
   toFqdn,
 } from "../../src/mesh/hosts.ts";
+import { DEFAULT_MESH_CONFIG } from "../../src/mesh/mesh-config.ts";
+import { parseDocuments } from "../../src/mesh/parse-documents.ts";
+import { buildServiceRegistry } from "../../src/mesh/service-registry.ts";
 
 describe("toFqdn", () => {
   it("qualifies short names only", () => {
@@ -84,5 +88,79 @@ describe("names", () => {
     expect(formatFullName({ namespace: "", name: "gw" })).toBe("gw");
     expect(formatFullName({ namespace: "a", name: "gw" })).toBe("a/gw");
     expect(scopedFqdn("*", "default", "reviews")).toBe("*/reviews.default.svc.cluster.local");
+  });
+});
+
+describe("buildServiceRegistry", () => {
+  const yaml = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: default
+spec:
+  ports: [{port: 9080, name: http}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: private
+  namespace: team
+  annotations:
+    networking.istio.io/exportTo: ".,ops"
+spec:
+  ports: [{port: 80, name: http}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: partner
+  namespace: team
+spec:
+  exportTo: [other, "*"]
+  hosts: [a.partner.com, b.partner.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: wild
+  namespace: team
+spec:
+  exportTo: ["."]
+  hosts: ["*.wild.com"]
+`;
+  const registry = (mesh = DEFAULT_MESH_CONFIG, options = {}) =>
+    buildServiceRegistry(buildConfigSet(parseDocuments({ path: "r.yaml", content: yaml }).resources, mesh), options);
+
+  it("keys Services by scoped FQDN, honouring the exportTo annotation", () => {
+    const r = registry();
+    expect([...r.byScopedHost.keys()]).toEqual(expect.arrayContaining([
+      "*/reviews.default.svc.cluster.local",
+      "team/private.team.svc.cluster.local",
+      "ops/private.team.svc.cluster.local",
+    ]));
+    expect(r.lookup("default", [], "reviews")?.ports).toEqual([{ number: 9080, name: "http", protocol: "" }]);
+    expect(r.lookup("team", [], "private")?.resource.name).toBe("private"); // short names qualify with the source namespace
+    expect(r.lookup("team", [], "private.team.svc.cluster.local")?.resource.name).toBe("private");
+    expect(r.lookup("default", [], "private.team.svc.cluster.local")).toBeUndefined();
+    expect(r.lookup("default", ["ops"], "private.team.svc.cluster.local")?.resource.name).toBe("private");
+  });
+
+  it("stops at `*` in a ServiceEntry's exportTo and keeps exporting later hosts to all, like Istio", () => {
+    const keys = [...registry().byScopedHost.keys()];
+    expect(keys).toEqual(expect.arrayContaining(["other/a.partner.com", "*/a.partner.com", "*/b.partner.com"]));
+    expect(keys).not.toContain("other/b.partner.com");
+  });
+
+  it("matches wildcard ServiceEntry hosts visible from the source namespace", () => {
+    expect(registry().lookup("team", [], "api.wild.com")?.resource.name).toBe("wild");
+    expect(registry().lookup("default", [], "api.wild.com")).toBeUndefined();
+  });
+
+  it("applies MeshConfig clusterDomain and, on request, defaultServiceExportTo", () => {
+    const mesh = { ...DEFAULT_MESH_CONFIG, raw: { clusterDomain: "corp.local", defaultServiceExportTo: ["."] } };
+    const r = registry(mesh, { meshDefaults: true });
+    expect(r.byScopedHost.has("default/reviews.default.svc.corp.local")).toBe(true);
+    expect(r.lookup("other", [], "reviews.default.svc.corp.local")).toBeUndefined();
   });
 });
