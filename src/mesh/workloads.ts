@@ -122,7 +122,10 @@ export function indexNamespaces(set: ConfigSet): ReadonlyMap<string, Resource> {
 /**
  * `util.PodInMesh`: a workload has a sidecar when an `istio-proxy` container with an image is present,
  * else when `sidecar.istio.io/inject` (label, then annotation) says "true", else when its Namespace has
- * `istio-injection: enabled`. A template never lists the injected container, so the last two decide it.
+ * `istio-injection: enabled`. A template never lists the injected container, so the labels decide it;
+ * when its Namespace is not in the set either, nothing says it is outside the mesh and it counts as in
+ * (a repository of Deployments rarely holds the Namespaces a platform team creates). A Pod with an
+ * unknown Namespace is outside, as in Istio.
  */
 export function workloadInMesh(workload: Workload, namespaces: ReadonlyMap<string, Resource>): boolean {
   if (workload.containers.some((c) => c.name === ISTIO_PROXY && c.image !== "")) return true;
@@ -131,7 +134,8 @@ export function workloadInMesh(workload: Workload, namespaces: ReadonlyMap<strin
   const annotation = workload.annotations[SIDECAR_INJECT];
   if (annotation !== undefined) return annotation === "true";
   const ns = namespaces.get(workload.namespace);
-  return ns !== undefined && ns.labels[INJECTION_LABEL] === INJECTION_ENABLED;
+  if (!ns) return workload.fromTemplate;
+  return ns.labels[INJECTION_LABEL] === INJECTION_ENABLED;
 }
 
 /**
