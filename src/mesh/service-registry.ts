@@ -63,10 +63,14 @@ export function buildServiceRegistry(set: ConfigSet, options: ServiceRegistryOpt
   const index = new Map<string, RegistryEntry>();
   for (const se of set.ofKind("ServiceEntry.networking.istio.io")) indexServiceEntry(index, se, clusterDomain, defaults);
   for (const svc of set.ofKind("Service")) indexService(index, svc, clusterDomain, defaults);
+  const wildcards = [...index].flatMap(([key, entry]) => {
+    const { scope, fqdn } = splitScopedFqdn(key);
+    return isWildcardHost(fqdn) ? [{ scope, suffix: fqdn.slice(1), entry }] : [];
+  });
   return {
     clusterDomain,
     byScopedHost: index,
-    lookup: (sourceNamespace, exportTo, host) => lookupHost(index, clusterDomain, sourceNamespace, exportTo, host),
+    lookup: (sourceNamespace, exportTo, host) => lookupHost(index, wildcards, clusterDomain, sourceNamespace, exportTo, host),
   };
 }
 
@@ -113,8 +117,16 @@ function serviceScopes(annotation: string | undefined, namespace: string, defaul
   return list.map((s) => (s === EXPORT_TO_LOCAL ? namespace : s));
 }
 
+interface WildcardEntry {
+  readonly scope: string;
+  /** The host without its leading `*`. */
+  readonly suffix: string;
+  readonly entry: RegistryEntry;
+}
+
 function lookupHost(
   index: ReadonlyMap<string, RegistryEntry>,
+  wildcards: readonly WildcardEntry[],
   domain: string,
   sourceNs: string,
   exportTo: readonly string[],
@@ -129,11 +141,8 @@ function lookupHost(
   }
   // Wildcard ServiceEntry hosts: plain suffix match after dropping the leading `*` on both sides.
   const bare = host.startsWith("*") ? host.slice(1) : host;
-  for (const [key, entry] of index) {
-    const { scope, fqdn } = splitScopedFqdn(key);
-    if (!isWildcardHost(fqdn)) continue;
-    if (scope !== EXPORT_TO_ALL && scope !== sourceNs) continue;
-    if (bare.endsWith(fqdn.slice(1))) return entry;
+  for (const w of wildcards) {
+    if ((w.scope === EXPORT_TO_ALL || w.scope === sourceNs) && bare.endsWith(w.suffix)) return w.entry;
   }
   return undefined;
 }

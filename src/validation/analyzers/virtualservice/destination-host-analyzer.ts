@@ -86,26 +86,25 @@ function checkPorts(vs: Resource, d: AnnotatedDestination, entry: RegistryEntry)
   return [{ finding, istioLine }];
 }
 
-interface SubsetDestinations {
-  readonly vs: Resource;
-  readonly hosts: readonly string[];
-}
-
 /**
- * `initVirtualServiceDestinations`: for each VirtualService, the hosts of its http destinations that
- * name a subset and are one of its own `hosts` (compared as written, not as FQDNs).
+ * `initVirtualServiceDestinations`, indexed by host: for each http destination that names a subset and
+ * whose host is one of its VirtualService's own `hosts` (compared as written, not as FQDNs), that
+ * VirtualService, once per equal entry of `hosts` as Istio appends it.
  */
-function collectSubsetDestinations(vss: readonly Resource[]): SubsetDestinations[] {
-  const out: SubsetDestinations[] = [];
+function collectSubsetDestinations(vss: readonly Resource[]): Map<string, Resource[]> {
+  const out = new Map<string, Resource[]>();
   for (const vs of vss) {
     const vsHosts = readArray(vs.spec.hosts).filter((h): h is string => typeof h === "string");
-    const hosts: string[] = [];
     for (const d of routeDestinations(vs)) {
       if (d.routeRule !== "http" || destinationSubset(d) === "") continue;
-      // Istio appends the destination once per equal entry of `hosts`.
-      for (const h of vsHosts) if (h === destinationHost(d)) hosts.push(h);
+      const host = destinationHost(d);
+      for (const h of vsHosts) {
+        if (h !== host) continue;
+        const list = out.get(h);
+        if (list) list.push(vs);
+        else out.set(h, [vs]);
+      }
     }
-    if (hosts.length > 0) out.push({ vs, hosts });
   }
   return out;
 }
@@ -116,7 +115,7 @@ function collectSubsetDestinations(vss: readonly Resource[]): SubsetDestinations
  * gateway requests. Istio looks the line up under `{.spec.<route name>[i]...}`, which almost never
  * exists, so its messages print on the resource's line and collapse per text.
  */
-function checkIngressSubsets(vs: Resource, all: readonly SubsetDestinations[]): IstioMessage[] {
+function checkIngressSubsets(vs: Resource, bySubsetHost: ReadonlyMap<string, readonly Resource[]>): IstioMessage[] {
   if (readArray(vs.spec.gateways).length === 0) return [];
   const out: IstioMessage[] = [];
   for (const [i, rule] of readArray(vs.spec.http).entries()) {
@@ -126,12 +125,9 @@ function checkIngressSubsets(vs: Resource, all: readonly SubsetDestinations[]): 
       const dest = isObject(rd) && isObject(rd.destination) ? rd.destination : {};
       if (typeof dest.subset === "string" && dest.subset !== "") continue;
       const host = typeof dest.host === "string" ? dest.host : "";
-      for (const other of all) {
-        for (const h of other.hosts) {
-          if (h !== host) continue;
-          const finding = istioFinding("IST0140", RULE, vs, ["spec", "http", i, "route", j, "destination", "host"], formatFullName(other.vs), formatFullName(vs));
-          out.push({ finding, istioLine: istioLineOf(vs, ["spec", name, i, "route", j, "destination", "host"]) });
-        }
+      for (const other of bySubsetHost.get(host) ?? []) {
+        const finding = istioFinding("IST0140", RULE, vs, ["spec", "http", i, "route", j, "destination", "host"], formatFullName(other), formatFullName(vs));
+        out.push({ finding, istioLine: istioLineOf(vs, ["spec", name, i, "route", j, "destination", "host"]) });
       }
     }
   }
