@@ -93,7 +93,7 @@ export function hostSubsetOf(a: string, b: string): boolean {
 
 /**
  * `host.NamesForNamespace`: of `ns/host`-style entries, the hosts visible from `namespace`. Entries
- * qualified with another namespace are dropped; `*\/h` and bare `h` are visible everywhere.
+ * qualified with another namespace are dropped; `h` qualified with `*`, or bare, is visible everywhere.
  */
 export function hostsForNamespace(hosts: readonly string[], namespace: string): string[] {
   const out: string[] = [];
@@ -112,7 +112,8 @@ export function hostsForNamespace(hosts: readonly string[], namespace: string): 
 
 /**
  * `sanitizeServerHostNamespace` (analyzers/virtualservice/gateways.go) for one Gateway server's hosts:
- * `./h` becomes `<gateway ns>/h`, `*\/h` becomes `h`, and a `*\/*` entry collapses the whole list to `*`.
+ * `./h` becomes `<gateway ns>/h`, `h` qualified with `*` becomes bare `h`, and a `*` host qualified with `*`
+ * collapses the whole list to `*`.
  */
 export function normalizeGatewayHosts(hosts: readonly string[], gatewayNamespace: string): string[] {
   const out = [...hosts];
