@@ -30,9 +30,11 @@ Checks Istio and Gateway API manifests (files, or folders read recursively for *
 configuration set: YAML, Istio's CRD schemas and webhook rules, istioctl analyze and Kiali checks.
 
 Options:
+  --base REF_OR_DIR          Review the change from this git ref or folder to PATHs
   --mesh-config FILE         Istio MeshConfig (or the istio ConfigMap) to check against
-  --format text|json|sarif|github
-                             Output format (default: text); github prints workflow commands
+  --format text|json|markdown|sarif|github
+                             Output format (default: text); markdown is the PR comment
+                             (needs --base); github prints workflow commands
   --fail-on error|warning|info|never
                              Exit 1 when a finding is at or above this level (default: error)
   --output FILE              Write the report to FILE instead of standard output
@@ -54,8 +56,6 @@ function count(flag: string, value: string): number {
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "markdown", "sarif", "github"];
 const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
-/** Formats and options of the contract that later work delivers; refused clearly until then. */
-const NOT_YET: ReadonlySet<string> = new Set(["markdown"]);
 
 function pick<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
   if (value === undefined) throw new UsageError(`${flag} needs a value: ${allowed.join("|")}`);
@@ -128,8 +128,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   const format = opts.format ?? "text";
-  if (NOT_YET.has(format)) throw new UsageError(`--format ${format} is not available yet in this version (text, json, sarif and github are)`);
-  if (opts.base !== undefined) throw new UsageError("--base is not available yet in this version: it compares two sets, which comes with change review");
+  if (format === "markdown" && opts.base === undefined) throw new UsageError("--format markdown renders a change review: give --base REF_OR_DIR");
   if (opts.config !== undefined) throw new UsageError("--config (.meshgate.yaml) is not available yet in this version");
   return {
     command: "check",
@@ -138,6 +137,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     failOn: opts.failOn ?? "error",
     namespace: opts.namespace ?? "default",
     limits,
+    ...(opts.base !== undefined ? { base: opts.base } : {}),
     ...(opts.meshConfig !== undefined ? { meshConfig: opts.meshConfig } : {}),
     ...(opts.output !== undefined ? { output: opts.output } : {}),
     ...(opts.color !== undefined ? { color: opts.color } : {}),

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { isObject } from "../mesh/json.ts";
 import { type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
@@ -9,7 +10,12 @@ import { renderText } from "../render/render-text.ts";
 import { checkConfig } from "../review/check-config.ts";
 import { shouldFail, summarizeFindings } from "../review/summarize-findings.ts";
 import { type CheckArgs, parseArgs, USAGE, UsageError } from "./parse-args.ts";
+import { readGitRef } from "./read-git-ref.ts";
 import { InputError, readSourceFiles } from "./read-source-files.ts";
+import type { SourceFile } from "../mesh/parse-documents.ts";
+import { renderMarkdown } from "../render/render-markdown.ts";
+import { renderReviewJson } from "../render/render-review-json.ts";
+import { reviewChange } from "../review/review-change.ts";
 import { VERSION } from "../version.ts";
 
 export interface CliIo {
@@ -50,7 +56,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const files = await readSourceFiles(args.paths, io.cwd);
   const meshConfig = args.meshConfig === undefined ? undefined : await loadMeshConfig(args.meshConfig, io.cwd);
-  const result = checkConfig(files, { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}) });
+  const options = { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}) };
+  if (args.base !== undefined) return runReview(args, io, await readBase(args, io.cwd), files, options);
+  const result = checkConfig(files, options);
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
   const summary = summarizeFindings(result.findings, files.length, resources);
   const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
@@ -65,6 +73,35 @@ async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   if (args.output !== undefined) await writeFile(args.output, report);
   else io.stdout(report);
   return shouldFail(result.findings, args.failOn) ? 1 : 0;
+}
+
+/** `--base`: a folder, else a git ref of the repository the PATHs are in. */
+async function readBase(args: CheckArgs, cwd: string): Promise<SourceFile[]> {
+  const base = args.base as string;
+  const info = await stat(resolve(cwd, base)).catch(() => undefined);
+  return info?.isDirectory() ? readSourceFiles([base], cwd) : readGitRef(base, args.paths, cwd);
+}
+
+/** A change review: the head checked, the change simulated; only findings the change brings can fail it. */
+async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: SourceFile[], options: Parameters<typeof checkConfig>[1]): Promise<number> {
+  const review = reviewChange(base, head, options);
+  const fresh = review.findings.filter((f) => f.isNew);
+  const summary = summarizeFindings(review.findings, head.length, review.resources);
+  const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
+  const report =
+    args.format === "markdown"
+      ? renderMarkdown(review)
+      : args.format === "json"
+        ? renderReviewJson(review, summary)
+        : args.format === "sarif"
+          ? renderSarif(fresh, VERSION)
+          : args.format === "github"
+            ? renderGithub(fresh)
+            : renderText(fresh, summarizeFindings(fresh, head.length, review.resources), { color });
+  if (args.output !== undefined) await writeFile(args.output, report);
+  else io.stdout(report);
+  const outage = review.traffic.some((t) => t.outage) && args.failOn !== "never";
+  return outage || shouldFail(fresh, args.failOn) ? 1 : 0;
 }
 
 /** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */

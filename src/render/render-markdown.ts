@@ -1,0 +1,166 @@
+import { formatFieldChanges } from "../diff/format-field-changes.ts";
+import { formatOrigin } from "../mesh/resource.ts";
+import type { ChangeReview } from "../review/review-change.ts";
+import type { TrafficShare } from "../simulation/simulate-traffic.ts";
+import { codeSpan, escapeMarkdown, mermaidLabel } from "./escape-markdown.ts";
+
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface MarkdownOptions {
+  /** Prefix that turns `file#Lline` into a link, e.g. `https://github.com/o/r/blob/<sha>/`; none: no links. */
+  readonly linkBase?: string;
+  /** Hidden marker that lets the App find its own sticky comment. */
+  readonly marker?: string;
+  readonly limit?: number;
+}
+
+function percent(p: number): string {
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}
+
+function describeShares(shares: readonly TrafficShare[] | undefined, action?: string): string {
+  if (action === "redirect") return "redirect";
+  if (action === "direct-response") return "direct response";
+  if (!shares || shares.length === 0) return action === undefined ? "—" : "**nowhere**";
+  return shares
+    .map((s) => `${codeSpan(`${s.host.split(".")[0] ?? s.host}${s.subset ? `/${s.subset}` : ""}`)} ${percent(s.percent)}${s.problem ? ` ⚠️ ${s.problem === "unknown-subset" ? "subset missing" : "host missing"}` : ""}`)
+    .join(", ");
+}
+
+function duration(seconds: number): string {
+  if (seconds === 0) return "immediately";
+  const m = Math.round(seconds / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function verdict(r: ChangeReview): string {
+  const errors = r.findings.filter((f) => f.isNew && f.severity === "error").length;
+  const outages = r.traffic.filter((t) => t.outage).length;
+  if (errors > 0 || outages > 0) {
+    const parts = [errors > 0 ? `${errors} new error${errors === 1 ? "" : "s"}` : "", outages > 0 ? `${outages} request class${outages === 1 ? "" : "es"} would go nowhere` : ""].filter(Boolean);
+    return `### ❌ meshgate: ${parts.join(", ")}`;
+  }
+  const warnings = r.findings.filter((f) => f.isNew && f.severity === "warning").length;
+  if (warnings > 0) return `### ⚠️ meshgate: ${warnings} new warning${warnings === 1 ? "" : "s"}, no errors`;
+  return "### ✅ meshgate: no new problems";
+}
+
+function summaryTable(r: ChangeReview): string {
+  const count = (t: string) => r.changes.filter((c) => c.type === t).length;
+  const sev = (s: string) => r.findings.filter((f) => f.severity === s).length;
+  const fresh = (s: string) => r.findings.filter((f) => f.isNew && f.severity === s).length;
+  return [
+    "| added | changed | removed | errors (new) | warnings (new) | traffic changes | rollout |",
+    "|---:|---:|---:|---:|---:|---:|---|",
+    `| ${count("added")} | ${count("changed")} | ${count("removed")} | ${sev("error")} (${fresh("error")}) | ${sev("warning")} (${fresh("warning")}) | ${r.traffic.length} | ${r.rollout.steps.length > 0 ? `${r.rollout.steps.length} steps, ${duration(r.rollout.totalSeconds)}` : "applied at once"} |`,
+  ].join("\n");
+}
+
+function trafficSection(r: ChangeReview): string[] {
+  if (r.traffic.length === 0) return [];
+  const rows = r.traffic.map(
+    (t) =>
+      `| ${codeSpan(t.host)} | ${codeSpan(t.gateway)} | ${escapeMarkdown(t.match)} | ${describeShares(t.before?.shares, t.before?.action)} | ${describeShares(t.after?.shares, t.after?.action)}${t.outage ? " 🚨 **outage**" : ""} |`,
+  );
+  const table = ["#### Traffic, before → after", "", "| host | via | requests | before | after |", "|---|---|---|---|---|", ...rows].join("\n");
+  const diagrams = r.traffic
+    .filter((t) => t.after && t.after.shares.length > 1)
+    .map((t, i) => {
+      const lines = ["```mermaid", "flowchart LR", `  r${i}[${mermaidLabel(`${t.host} (${t.match})`)}]`];
+      (t.after?.shares ?? []).forEach((s, j) => lines.push(`  r${i} -->|${mermaidLabel(percent(s.percent))}| d${i}_${j}[${mermaidLabel(`${s.host.split(".")[0] ?? s.host}${s.subset ? ` ${s.subset}` : ""}`)}]`));
+      lines.push("```");
+      return lines.join("\n");
+    });
+  return [table, ...diagrams];
+}
+
+function securitySection(r: ChangeReview): string[] {
+  const out: string[] = [];
+  if (r.mtls.length > 0) {
+    const lines = r.mtls.map((m) =>
+      m.conflict
+        ? `- 🚨 ${escapeMarkdown(formatOrigin(m.conflict.rule))}: ${escapeMarkdown(m.conflict.message)}`
+        : `- ${m.weakening ? "⚠️ **weaker**: " : ""}${escapeMarkdown(m.scope)}: ${m.before ?? "—"} → ${m.after ?? "—"}`,
+    );
+    out.push(["#### mTLS", "", ...lines].join("\n"));
+  }
+  if (r.access.length > 0) {
+    const lines = r.access.map((a) => `- ${a.after === "allow" ? "🔓" : "🔒"} ${a.sentence.replace(/`([^`]*)`/g, (_m, t: string) => codeSpan(t))}`);
+    out.push(["#### Access", "", ...lines].join("\n"));
+  }
+  return out;
+}
+
+function rolloutSection(r: ChangeReview): string[] {
+  const p = r.rollout;
+  if (p.steps.length === 0 && p.unsteppable.length === 0) return [];
+  const lines = ["#### Rollout on merge", ""];
+  if (p.before.length > 0) lines.push(`1. First applied: ${p.before.map((x) => codeSpan(formatOrigin(x))).join(", ")}`);
+  p.steps.forEach((s) => {
+    const w = s.weights.map((ws, i) => `${codeSpan(p.routes[i]?.resource.name ?? "?")} ${ws.join("/")}`).join(", ");
+    lines.push(`1. Step ${s.index}: ${w}; bake ${duration(s.bakeSeconds)}${s.gates.length > 0 ? `, then check ${s.gates.map(escapeMarkdown).join(", ")}` : ""}`);
+  });
+  if (p.after.length > 0) lines.push(`1. After traffic drained: ${p.after.map((x) => codeSpan(formatOrigin(x))).join(", ")}`);
+  for (const u of p.unsteppable) lines.push(`- ⚠️ ${codeSpan(formatOrigin(u.resource))} cannot be stepped: ${escapeMarkdown(u.reason)}; it is applied at once.`);
+  lines.push("", `Full rollout in about ${duration(p.totalSeconds)}; rollback restores the base weights in ${duration(p.rollbackSeconds)}.`);
+  const timeline = ["```mermaid", "timeline", "  title Rollout", ...p.steps.map((s) => `  Step ${s.index} : ${s.weights.map((w) => w.join("/")).join(" ; ").replace(/:/g, "")} : bake ${duration(s.bakeSeconds)}`), "```"];
+  return [lines.join("\n"), ...(p.steps.length > 0 ? [timeline.join("\n")] : [])];
+}
+
+function findingsSection(r: ChangeReview, options: MarkdownOptions): string[] {
+  if (r.findings.length === 0) return [];
+  const byFile = new Map<string, ChangeReview["findings"][number][]>();
+  for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const icon = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;
+  const blocks: string[] = [];
+  for (const [file, list] of byFile) {
+    // Chunks of 50, so one noisy file degrades to "some shown" rather than "none shown".
+    for (let i = 0; i < list.length; i += 50) {
+      const items = list.slice(i, i + 50).map((f) => {
+        const where = options.linkBase ? `[L${f.line}](${options.linkBase}${encodeURI(file)}#L${f.line})` : `L${f.line}`;
+        return `- ${icon[f.severity]} ${where} ${escapeMarkdown(f.message)} (${f.code}${f.isNew ? "" : ", already on base"})`;
+      });
+      blocks.push([`#### ${codeSpan(file)}${i > 0 ? " (continued)" : ""}`, "", ...items].join("\n"));
+    }
+  }
+  return blocks;
+}
+
+function resourceDiffs(r: ChangeReview): string[] {
+  return r.changes.map((c) => {
+    const title = `${c.type} ${formatOrigin(c.resource)}${c.renamedFrom ? ` (renamed from ${c.renamedFrom.name})` : ""}${c.renamedTo ? ` (renamed to ${c.renamedTo.name})` : ""}`;
+    const body = c.type === "changed" ? formatFieldChanges(c.fields, c.head).replace(/```/g, "ˋˋˋ") : "";
+    return [`<details><summary>${escapeMarkdown(title)}</summary>`, "", ...(body ? ["```diff", body, "```"] : ["(whole resource)"]), "", "</details>"].join("\n");
+  });
+}
+
+/**
+ * The PR comment: verdict, summary, traffic, security, rollout, findings, per-resource diffs. Sections
+ * are whole blocks added in that order while they fit the limit; what does not fit is named in a note,
+ * so a code fence or a `<details>` is never cut in half.
+ */
+export function renderMarkdown(review: ChangeReview, options: MarkdownOptions = {}): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  const head = [...(options.marker ? [`<!-- ${options.marker} -->`] : []), verdict(review), "", summaryTable(review)].join("\n");
+  const optional: [string, string[]][] = [
+    ["traffic", trafficSection(review)],
+    ["security", securitySection(review)],
+    ["rollout", rolloutSection(review)],
+    ["findings", findingsSection(review, options)],
+    ["resource diffs", resourceDiffs(review)],
+  ];
+  const reserve = 300; // room for the omission note
+  let out = head;
+  const omitted: string[] = [];
+  for (const [name, blocks] of optional) {
+    let left = 0;
+    for (const block of blocks) {
+      if (out.length + block.length + 2 + reserve <= limit) out += `\n\n${block}`;
+      else left++;
+    }
+    if (left > 0) omitted.push(`${left} ${name} block${left === 1 ? "" : "s"}`);
+  }
+  if (omitted.length > 0) out += `\n\n> Not shown, to stay within GitHub's comment size: ${omitted.join(", ")}. Run \`meshgate check --base\` locally for the whole review.`;
+  return `${out}\n`;
+}
