@@ -12,8 +12,8 @@ const RULE = "gateway.IngressGatewayPortAnalyzer";
 
 /**
  * `gateway.IngressGatewayPortAnalyzer` (analyzers/gateway/gateway.go): a Gateway whose selector matches
- * no pod (IST0101 `selector`), and server ports that no TCP port of a Service selecting those pods
- * targets (IST0162).
+ * no pod (IST0101 `selector`), and server ports that are neither the `port` nor the `targetPort` of a
+ * TCP port of a Service selecting those pods (IST0162).
  *
  * Istio skips it unless Pods and Services are in the snapshot (`istioctl analyze` on files drops both),
  * so it runs only when the user gave workloads and at least one Service; Istio's synthetic ingress Pod
@@ -52,8 +52,9 @@ function checkGateway(gateway: Resource, workloads: readonly Workload[], service
 }
 
 /**
- * The ports the gateway pods receive through their Services: each TCP port's `targetPort` when it is a
- * number, else its `port`. A port without `protocol` is TCP, as the API server defaults it.
+ * The ports the gateway pods are reached on through their Services: each TCP port's `port` and its
+ * numeric `targetPort` (a gateway listening on either is fine). A port without `protocol` is TCP, as the
+ * API server defaults it.
  */
 function servicePorts(pods: readonly Workload[], services: readonly Resource[]): Set<number> {
   const ports = new Set<number>();
@@ -62,9 +63,9 @@ function servicePorts(pods: readonly Workload[], services: readonly Resource[]):
     if (!pods.some((p) => p.namespace === svc.namespace && selectorMatches(selector, p.labels))) continue;
     for (const raw of readArray(svc.spec.ports)) {
       if (!isObject(raw) || (raw.protocol ?? "TCP") !== "TCP") continue;
+      if (typeof raw.port === "number") ports.add(raw.port);
       const target = intValue(raw.targetPort);
-      const port = target !== 0 ? target : typeof raw.port === "number" ? raw.port : 0;
-      ports.add(port);
+      if (target !== 0) ports.add(target);
     }
   }
   return ports;
