@@ -42,7 +42,14 @@ function verdict(r: ChangeReview): string {
     return `### ❌ meshgate: ${parts.join(", ")}`;
   }
   const warnings = r.findings.filter((f) => f.isNew && f.severity === "warning").length;
-  if (warnings > 0) return `### ⚠️ meshgate: ${warnings} new warning${warnings === 1 ? "" : "s"}, no errors`;
+  const weaker = r.mtls.some((m) => m.weakening || m.conflict !== undefined);
+  const opened = r.access.some((a) => a.after === "allow");
+  const notes = [
+    warnings > 0 ? `${warnings} new warning${warnings === 1 ? "" : "s"}` : "",
+    weaker ? "mTLS weakened" : "",
+    opened ? "access widened" : "",
+  ].filter(Boolean);
+  if (notes.length > 0) return `### ⚠️ meshgate: ${notes.join(", ")}; no new errors`;
   return "### ✅ meshgate: no new problems";
 }
 

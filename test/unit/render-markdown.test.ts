@@ -44,6 +44,13 @@ describe("renderMarkdown", () => {
     expect(md).toContain("subset missing");
   });
 
+  it("puts an mTLS weakening in the verdict", () => {
+    const pa = (mode: string) => `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec:\n  mtls: {mode: ${mode}}\n`;
+    const md = renderMarkdown(reviewChange(files(pa("STRICT")), files(pa("PERMISSIVE")), { analyzers: [] }));
+    expect(md).toMatch(/^### ⚠️ meshgate: mTLS weakened; no new errors/);
+    expect(md).toContain("- ⚠️ **weaker**: mesh: STRICT → PERMISSIVE");
+  });
+
   it("escapes names and messages so repo content cannot inject Markdown or HTML", () => {
     const evil = "apiVersion: networking.istio.io/v1\nkind: Foo\nmetadata: {name: x}\n";
     const review = reviewChange([], [{ path: "mesh/<img src=x onerror=alert(1)>|.yaml", content: evil }], { analyzers: [] });
