@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/review/check-config.ts";
 import type { Finding } from "../../src/review/finding.ts";
+import type { Analyzer } from "../../src/validation/analyzer.ts";
 import { authorizationPoliciesAnalyzer } from "../../src/validation/analyzers/authz/authorization-policies-analyzer.ts";
+import { blockedCidrsAnalyzer } from "../../src/validation/analyzers/authz/blocked-cidrs-analyzer.ts";
 import { ISTIO_ANALYZERS } from "../../src/validation/analyzers/istio-analyzers.ts";
 
-function run(yaml: string): Finding[] {
-  const result = checkConfig([{ path: "mesh.yaml", content: yaml }], { defaultNamespace: "", analyzers: [authorizationPoliciesAnalyzer] });
-  return result.findings.filter((f) => f.rule === authorizationPoliciesAnalyzer.name);
+function run(yaml: string, analyzer: Analyzer = authorizationPoliciesAnalyzer): Finding[] {
+  const result = checkConfig([{ path: "mesh.yaml", content: yaml }], { defaultNamespace: "", analyzers: [analyzer] });
+  return result.findings.filter((f) => f.rule === analyzer.name);
 }
 
 function lineOf(yaml: string, needle: string): number {
@@ -73,5 +75,50 @@ describe("auth.AuthorizationPoliciesAnalyzer", () => {
     const ap = policy("api", "team", "  selector:\n    matchLabels: {app: api}\n  rules:\n  - from:\n    - source: {namespaces: [elsewhere]}\n");
     expect(run(deployment + ap)).toEqual([]);
     expect(run(ap)).toEqual([]);
+  });
+});
+
+describe("authn.BlockedCIDRsAnalyzer", () => {
+  const istiod = (env: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod
+  namespace: istio-system
+  labels: {app: istiod}
+spec:
+  selector: {matchLabels: {app: istiod}}
+  template:
+    metadata: {labels: {app: istiod}}
+    spec:
+      containers:
+      - name: discovery
+        image: pilot
+        env:
+        - {name: PILOT_ENABLE_ANALYSIS, value: "true"}
+${env}---
+`;
+  const ra = (name: string) => `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: ${name}, namespace: default}\nspec: {}\n---\n`;
+
+  it("is registered under its istioctl name", () => {
+    expect(ISTIO_ANALYZERS.map((a) => a.name)).toContain("authn.BlockedCIDRsAnalyzer");
+  });
+
+  it("reports an istiod Deployment without BLOCKED_CIDRS_IN_JWKS_URIS while RequestAuthentications exist, on its env", () => {
+    const yaml = ra("jwt-a") + ra("jwt-b") + istiod("");
+    const findings = run(yaml, blockedCidrsAnalyzer);
+    expect(findings.map((f) => [f.code, f.severity, f.resource?.kind, f.line, f.message])).toEqual([
+      ["IST0175", "warning", "Deployment", lineOf(yaml, "env:"),
+        "BLOCKED_CIDRS_IN_JWKS_URIS is not configured but 2 RequestAuthentication resource(s) exist (default/jwt-a, default/jwt-b). Consider configuring it to restrict JWKS URI fetches to trusted networks."],
+    ]);
+  });
+
+  it("lists five names, then counts the rest", () => {
+    const yaml = ["a", "b", "c", "d", "e", "f", "g"].map(ra).join("") + istiod("");
+    expect(run(yaml, blockedCidrsAnalyzer)[0]?.message).toContain("7 RequestAuthentication resource(s) exist (default/a, default/b, default/c, default/d, default/e, and 2 more)");
+  });
+
+  it("is satisfied by a non-empty value, and silent without RequestAuthentications", () => {
+    expect(run(ra("jwt") + istiod("        - {name: BLOCKED_CIDRS_IN_JWKS_URIS, value: 169.254.0.0/16}\n"), blockedCidrsAnalyzer)).toEqual([]);
+    expect(run(istiod(""), blockedCidrsAnalyzer)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Analyzer } from "../analyzer.ts";
 import { authorizationPoliciesAnalyzer } from "./authz/authorization-policies-analyzer.ts";
+import { blockedCidrsAnalyzer } from "./authz/blocked-cidrs-analyzer.ts";
 import { deprecationAnalyzer } from "./deprecation/deprecation-analyzer.ts";
 import { caCertificateAnalyzer } from "./destinationrule/ca-certificate-analyzer.ts";
 import { subsetSelectPodAnalyzer } from "./destinationrule/subset-select-pod-analyzer.ts";
@@ -31,6 +32,7 @@ import { unreachableRulesAnalyzer } from "./virtualservice/unreachable-rules-ana
 // sees Istio's results. Once a kind is present, the synthetic ingress Pod and Service take part as in Istio.
 /** Every `istioctl analyze` analyzer meshgate implements, in Istio's registration order. */
 export const ISTIO_ANALYZERS: readonly Analyzer[] = [
+  blockedCidrsAnalyzer,
   authorizationPoliciesAnalyzer,
   deprecationAnalyzer,
   ingressGatewayPortAnalyzer,

@@ -35,6 +35,7 @@ export const ISTIO_MESSAGES = {
   IST0167: { name: "IneffectivePolicy", severity: "warning", template: "The policy has no impact: %s." },
   IST0173: { name: "DestinationRuleSubsetNotSelectPods", severity: "error", template: "The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream)." },
   IST0174: { name: "UnknownDestinationRuleHost", severity: "warning", template: "The host %s defined in the DestinationRule does not match any services in the mesh." },
+  IST0175: { name: "JwksUriFetchUnrestricted", severity: "warning", template: "BLOCKED_CIDRS_IN_JWKS_URIS is not configured but %d RequestAuthentication resource(s) exist (%s). Consider configuring it to restrict JWKS URI fetches to trusted networks." },
   IST0177: { name: "ConflictingServiceEntryProtocol", severity: "warning", template: "Multiple ServiceEntries (%s) define the same host %q and port %d with conflicting protocols (%s)." },
 } as const satisfies Record<string, MessageType>;
 
