@@ -3,6 +3,7 @@ import type { FieldPath } from "../mesh/field-path.ts";
 import { MESH_GATEWAY, toFqdn } from "../mesh/hosts.ts";
 import { isObject, type JsonObject, type JsonValue, readArray, readString } from "../mesh/json.ts";
 import { type Resource, type ResourceRef, refOf } from "../mesh/resource.ts";
+import { indexSubsets } from "../mesh/index-subsets.ts";
 import { buildServiceRegistry, type ServiceRegistry } from "../mesh/service-registry.ts";
 import { describeHttpMatches } from "./describe-match.ts";
 import { weightedShares } from "./weighted-shares.ts";
@@ -56,7 +57,6 @@ interface Context {
 }
 
 const VS = "VirtualService.networking.istio.io";
-const DR = "DestinationRule.networking.istio.io";
 const HTTPROUTE = "HTTPRoute.gateway.networking.k8s.io";
 
 /**
@@ -168,20 +168,6 @@ function toShare(ctx: Context, destination: JsonValue | undefined, percent: numb
     ...(port !== undefined ? { port } : {}),
     ...(problem ? { problem } : {}),
   };
-}
-
-/** DestinationRule subsets by the FQDN of their host. */
-function indexSubsets(set: ConfigSet): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const dr of set.ofKind(DR)) {
-    const host = readString(dr.spec.host);
-    if (!host) continue;
-    const fqdn = toFqdn(host, dr.namespace);
-    let names = out.get(fqdn);
-    if (!names) out.set(fqdn, (names = new Set()));
-    for (const s of readArray(dr.spec.subsets)) if (isObject(s) && typeof s.name === "string") names.add(s.name);
-  }
-  return out;
 }
 
 /** Gateway API HTTPRoute: backendRefs weights default to 1 and are relative. */
