@@ -135,6 +135,8 @@ function readDocument(ctx: DocContext, text: string, out: Resource[]): void {
       `Document not read: ${why} (more than ${ctx.limits.maxAliasCount} alias expansions; raise limits.maxAliasCount if this is intended).`)));
     return;
   }
+  // A document with nothing but comments (or a trailing `---`) is empty; kubectl skips those too.
+  if (data === null || data === undefined) return;
   const root = doc.contents as Node;
   if (isObject(data) && data.kind === "List" && Array.isArray(data.items)) {
     for (const [i, item] of data.items.entries()) readObject(ctx, item, root, ["items", i], out);

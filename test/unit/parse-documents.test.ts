@@ -50,6 +50,12 @@ describe("parseDocuments", () => {
     expect(findings.map((f) => [f.code, f.line, f.file])).toContainEqual([code, line, "bad.yaml"]);
   });
 
+  it("skips empty documents: a trailing ---, comments only", () => {
+    const text = "# header\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n# nothing here\n---\n";
+    const { resources, findings } = parseDocuments({ path: "e.yaml", content: text });
+    expect([resources.map((r) => r.name), findings]).toEqual([["a"], []]);
+  });
+
   it("bounds alias expansion (billion laughs)", () => {
     const bomb = ["a: &a [x,x,x,x,x,x,x,x,x,x]", ...["b", "c", "d", "e", "f"].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${"abcde"[i]}`).join(",")}]`)].join("\n");
     const { findings } = parseDocuments({ path: "bomb.yaml", content: `${bomb}\n` });
