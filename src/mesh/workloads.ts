@@ -45,7 +45,16 @@ const AMBIENT_REDIRECTION = "ambient.istio.io/redirection";
  * the engine adds it again). A controller's template is used only when no given Pod in its namespace
  * matches its selector: if its pods are listed, they already are its workloads.
  */
-export function listWorkloads(set: ConfigSet): Workload[] {
+export function listWorkloads(set: ConfigSet): readonly Workload[] {
+  // Several analyzers ask for the same set's workloads; a set never changes once built.
+  let cached = WORKLOADS.get(set);
+  if (!cached) WORKLOADS.set(set, (cached = collectWorkloads(set)));
+  return cached;
+}
+
+const WORKLOADS = new WeakMap<ConfigSet, readonly Workload[]>();
+
+function collectWorkloads(set: ConfigSet): Workload[] {
   const pods = new Map<string, Resource>();
   for (const pod of set.ofKind("Pod")) {
     const id = `${pod.namespace}/${pod.name}`;
@@ -53,13 +62,13 @@ export function listWorkloads(set: ConfigSet): Workload[] {
     if (!seen || seen.synthetic || !pod.synthetic) pods.set(id, pod);
   }
   const out: Workload[] = [...pods.values()].map((pod) => workloadOf(pod, pod.body, false));
-  const givenPods = out.filter((w) => !w.resource.synthetic);
+  const givenPods = groupByNamespace(out.filter((w) => !w.resource.synthetic));
   for (const key of CONTROLLER_KINDS) {
     for (const controller of set.ofKind(key)) {
       const template = controller.spec.template;
       if (!isObject(template)) continue;
       const selector = controllerSelector(controller, template);
-      const hasPods = givenPods.some((p) => p.namespace === controller.namespace && selectorMatches(selector, p.labels));
+      const hasPods = (givenPods.get(controller.namespace) ?? []).some((p) => selectorMatches(selector, p.labels));
       if (!hasPods) out.push(workloadOf(controller, template, true));
     }
   }
@@ -85,6 +94,17 @@ function workloadOf(resource: Resource, podLike: JsonObject, fromTemplate: boole
   };
 }
 
+/** Items (workloads, resources) by namespace, in their order. */
+export function groupByNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.namespace);
+    if (list) list.push(item);
+    else out.set(item.namespace, [item]);
+  }
+  return out;
+}
+
 /** `spec.selector.matchLabels` of a controller, or its template's labels when it gives none. */
 function controllerSelector(controller: Resource, template: JsonObject): Record<string, string> {
   const selector = controller.spec.selector;
@@ -97,8 +117,43 @@ function controllerSelector(controller: Resource, template: JsonObject): Record<
  * empty selector matches everything, as in Kubernetes' Go library (not as a Service without selector).
  */
 export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(selector)) if (labels[key] !== value) return false;
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
   return true;
+}
+
+/** The items a label selector matches, answered from an index. */
+export interface LabelIndex<T> {
+  matching(selector: Readonly<Record<string, string>>): T[];
+  matchesAny(selector: Readonly<Record<string, string>>): boolean;
+}
+
+/**
+ * An index of `key=value` pairs: a selector only tests the items carrying its rarest pair, so matching
+ * stays cheap on large repositories. Answers equal `selectorMatches` over all items, in their order.
+ */
+export function indexByLabels<T>(items: readonly T[], labelsOf: (item: T) => Readonly<Record<string, string>>): LabelIndex<T> {
+  const byPair = new Map<string, T[]>();
+  for (const item of items) {
+    const labels = labelsOf(item);
+    for (const key in labels) {
+      const pair = `${key}\u0000${labels[key] ?? ""}`;
+      const list = byPair.get(pair);
+      if (list) list.push(item);
+      else byPair.set(pair, [item]);
+    }
+  }
+  const candidates = (selector: Readonly<Record<string, string>>): readonly T[] => {
+    let smallest: readonly T[] = items;
+    for (const key in selector) {
+      const list = byPair.get(`${key}\u0000${selector[key] ?? ""}`) ?? [];
+      if (list.length < smallest.length) smallest = list;
+    }
+    return smallest;
+  };
+  return {
+    matching: (selector) => candidates(selector).filter((item) => selectorMatches(selector, labelsOf(item))),
+    matchesAny: (selector) => candidates(selector).some((item) => selectorMatches(selector, labelsOf(item))),
+  };
 }
 
 /** `labels.SelectorFromSet(selector).String()`: `k1=v1,k2=v2` sorted by key, "" when empty. */

@@ -6,7 +6,9 @@ import { parseDocuments } from "../../src/mesh/parse-documents.ts";
 import {
   firstSelectorKey,
   formatSelector,
+  groupByNamespace,
   hasWorkloadInventory,
+  indexByLabels,
   indexNamespaces,
   listWorkloads,
   namespaceInAmbientMode,
@@ -77,6 +79,28 @@ describe("selectors", () => {
     expect(formatSelector({})).toBe("");
     expect(firstSelectorKey({ version: "v1", app: "httpbin" })).toBe("app");
     expect(firstSelectorKey({})).toBeUndefined();
+  });
+});
+
+describe("indexByLabels", () => {
+  const items = [
+    { name: "a", labels: { app: "web", v: "1" } },
+    { name: "b", labels: { app: "web", v: "2" } },
+    { name: "c", labels: { app: "api", v: "1" } },
+  ];
+  const index = indexByLabels(items, (i) => i.labels);
+
+  it("returns what selectorMatches would, in the items' order", () => {
+    for (const selector of [{}, { app: "web" }, { v: "1" }, { app: "web", v: "1" }, { app: "none" }, { app: "web", v: "3" }]) {
+      const expected = items.filter((i) => selectorMatches(selector, i.labels));
+      expect(index.matching(selector)).toEqual(expected);
+      expect(index.matchesAny(selector)).toBe(expected.length > 0);
+    }
+  });
+
+  it("groups by namespace in order", () => {
+    const grouped = groupByNamespace([{ namespace: "a", n: 1 }, { namespace: "b", n: 2 }, { namespace: "a", n: 3 }]);
+    expect([...grouped].map(([ns, list]) => [ns, list.map((x) => x.n)])).toEqual([["a", [1, 3]], ["b", [2]]]);
   });
 });
 

@@ -4,6 +4,7 @@ import { isObject, readArray, readStringMap } from "../../../mesh/json.ts";
 import type { Resource } from "../../../mesh/resource.ts";
 import {
   formatSelector,
+  groupByNamespace,
   hasWorkloadInventory,
   indexNamespaces,
   listWorkloads,
@@ -50,12 +51,8 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
 /** Labels of the in-mesh workloads, by namespace (`initPodLabelsMap`). */
 function inMeshLabelsByNamespace(set: ConfigSet): Map<string, Readonly<Record<string, string>>[]> {
   const namespaces = indexNamespaces(set);
-  const out = new Map<string, Readonly<Record<string, string>>[]>();
-  for (const w of listWorkloads(set)) {
-    if (!workloadInMesh(w, namespaces) && !workloadInAmbientMode(w, namespaces)) continue;
-    out.set(w.namespace, [...(out.get(w.namespace) ?? []), w.labels]);
-  }
-  return out;
+  const inMesh = listWorkloads(set).filter((w) => workloadInMesh(w, namespaces) || workloadInAmbientMode(w, namespaces));
+  return new Map([...groupByNamespace(inMesh)].map(([ns, list]) => [ns, list.map((w) => w.labels)]));
 }
 
 function checkWorkloads(ap: Resource, inMesh: ReadonlyMap<string, readonly Readonly<Record<string, string>>[]>, rootNamespace: string): Finding[] {

@@ -2,12 +2,15 @@ import type { ConfigSet } from "../../../mesh/config-set.ts";
 import { isObject, readArray, readString, readStringMap } from "../../../mesh/json.ts";
 import type { Resource } from "../../../mesh/resource.ts";
 import { buildServiceRegistry } from "../../../mesh/service-registry.ts";
-import { hasWorkloadInventory, listWorkloads, selectorMatches, type Workload } from "../../../mesh/workloads.ts";
+import { hasWorkloadInventory, indexByLabels, type LabelIndex, listWorkloads, type Workload } from "../../../mesh/workloads.ts";
 import type { Finding } from "../../../review/finding.ts";
 import type { Analyzer } from "../../analyzer.ts";
 import { istioFinding } from "../messages.ts";
 
 const RULE = "destinationrule.SubsetSelectPodAnalyzer";
+
+/** The (augmented) pod label sets subsets are matched against. */
+type PodLabels = LabelIndex<Record<string, string>>;
 
 /** The node labels Istio copies onto endpoints (`AugmentLabels`), and the node-name label it adds. */
 const TOPOLOGY_LABELS = ["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "topology.istio.io/subzone"] as const;
@@ -27,7 +30,7 @@ export const subsetSelectPodAnalyzer: Analyzer = {
   analyze(set: ConfigSet): Finding[] {
     const registry = buildServiceRegistry(set);
     const knowsServices = set.has("Service");
-    const workloads = hasWorkloadInventory(set) ? augmentedLabels(set, listWorkloads(set)) : undefined;
+    const workloads = hasWorkloadInventory(set) ? indexByLabels(augmentedLabels(set, listWorkloads(set)), (labels) => labels) : undefined;
     const out: Finding[] = [];
     for (const dr of set.ofKind("DestinationRule.networking.istio.io")) {
       const host = readString(dr.spec.host) ?? "";
@@ -43,7 +46,7 @@ export const subsetSelectPodAnalyzer: Analyzer = {
   },
 };
 
-function checkSubsets(dr: Resource, seSelector: Readonly<Record<string, string>>, podLabels: readonly Record<string, string>[]): Finding[] {
+function checkSubsets(dr: Resource, seSelector: Readonly<Record<string, string>>, pods: PodLabels): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const [i, raw] of readArray(dr.spec.subsets).entries()) {
@@ -53,7 +56,7 @@ function checkSubsets(dr: Resource, seSelector: Readonly<Record<string, string>>
     if (seen.has(name)) continue;
     seen.add(name);
     const selector = { ...seSelector, ...readStringMap(lastSubsetNamed(dr, name)?.labels) };
-    if (podLabels.some((labels) => selectorMatches(selector, labels))) continue;
+    if (pods.matchesAny(selector)) continue;
     out.push(istioFinding("IST0173", RULE, dr, ["spec", "subsets", i, "name"], name));
   }
   return out;

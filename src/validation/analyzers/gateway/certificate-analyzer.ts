@@ -7,7 +7,7 @@ import type { Finding } from "../../../review/finding.ts";
 import type { Analyzer } from "../../analyzer.ts";
 import { istioFinding } from "../messages.ts";
 import { dedupeIstioMessages, type IstioMessage, istioLineOf } from "../virtualservice/istio-messages.ts";
-import { readGatewaySelector, readGatewayServers } from "./read-gateway.ts";
+import { type GatewayServer, readGatewaySelector, readGatewayServers } from "./read-gateway.ts";
 
 const RULE = "gateway.CertificateAnalyzer";
 
@@ -20,28 +20,37 @@ const RULE = "gateway.CertificateAnalyzer";
 export const certificateAnalyzer: Analyzer = {
   name: RULE,
   analyze(set: ConfigSet): Finding[] {
-    const gateways = set.ofKind("Gateway.networking.istio.io");
+    const gateways = set.ofKind("Gateway.networking.istio.io").map((resource) => ({
+      resource,
+      name: formatFullName(resource),
+      selector: readGatewaySelector(resource),
+      servers: readGatewayServers(resource),
+    }));
     const messages = gateways.flatMap((gateway) => checkGateway(gateway, gateways));
     return dedupeIstioMessages(messages);
   },
 };
 
-function checkGateway(current: Resource, gateways: readonly Resource[]): IstioMessage[] {
-  const name = formatFullName(current);
-  const selector = readGatewaySelector(current);
-  const servers = readGatewayServers(current);
+interface GatewayInfo {
+  readonly resource: Resource;
+  readonly name: string;
+  readonly selector: Record<string, string>;
+  readonly servers: readonly GatewayServer[];
+}
+
+function checkGateway(current: GatewayInfo, gateways: readonly GatewayInfo[]): IstioMessage[] {
   const out: IstioMessage[] = [];
+  const tlsServers = current.servers.filter((s) => s.tls);
+  if (tlsServers.length === 0) return out;
   for (const other of gateways) {
-    const otherName = formatFullName(other);
-    if (otherName === name || !selectorMatches(selector, readGatewaySelector(other))) continue;
-    for (const server of servers) {
-      if (!server.tls) continue;
-      for (const otherServer of readGatewayServers(other)) {
-        if (!otherServer.tls || !haveSameCertificate(server.tls, otherServer.tls)) continue;
+    if (other.name === current.name || !selectorMatches(current.selector, other.selector)) continue;
+    for (const server of tlsServers) {
+      for (const otherServer of other.servers) {
+        if (!server.tls || !otherServer.tls || !haveSameCertificate(server.tls, otherServer.tls)) continue;
         const field = readString(server.tls.credentialName) ? "credentialName" : "serverCertificate";
-        const finding = istioFinding("IST0138", RULE, current, ["spec", "servers", server.index, "tls", field], [name, otherName]);
+        const finding = istioFinding("IST0138", RULE, current.resource, ["spec", "servers", server.index, "tls", field], [current.name, other.name]);
         // Istio prints it on `metadata.name`: one message per pair of Gateways.
-        out.push({ finding, istioLine: istioLineOf(current, ["metadata", "name"]) });
+        out.push({ finding, istioLine: istioLineOf(current.resource, ["metadata", "name"]) });
       }
     }
   }

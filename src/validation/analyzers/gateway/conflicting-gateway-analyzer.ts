@@ -1,7 +1,7 @@
 import type { ConfigSet } from "../../../mesh/config-set.ts";
 import { formatFullName } from "../../../mesh/hosts.ts";
 import type { Resource } from "../../../mesh/resource.ts";
-import { firstSelectorKey, formatSelector, listWorkloads, selectorMatches, type Workload } from "../../../mesh/workloads.ts";
+import { firstSelectorKey, formatSelector, indexByLabels, listWorkloads, selectorMatches, type Workload } from "../../../mesh/workloads.ts";
 import type { Finding } from "../../../review/finding.ts";
 import type { Analyzer } from "../../analyzer.ts";
 import { istioFinding } from "../messages.ts";
@@ -29,8 +29,8 @@ export const conflictingGatewayAnalyzer: Analyzer = {
   analyze(set: ConfigSet): Finding[] {
     const gateways = set.ofKind("Gateway.networking.istio.io");
     const index = indexGateways(gateways);
-    const workloads = listWorkloads(set);
-    const messages = gateways.flatMap((gateway) => checkGateway(gateway, index, workloads));
+    const overlap = overlapTest(listWorkloads(set));
+    const messages = gateways.flatMap((gateway) => checkGateway(gateway, index, overlap));
     return dedupeIstioMessages(messages);
   },
 };
@@ -50,13 +50,13 @@ function indexGateways(gateways: readonly Resource[]): GatewayIndex {
   return index;
 }
 
-function checkGateway(gateway: Resource, index: GatewayIndex, workloads: readonly Workload[]): IstioMessage[] {
+function checkGateway(gateway: Resource, index: GatewayIndex, overlap: OverlapTest): IstioMessage[] {
   const name = formatFullName(gateway);
   const selectorMap = readGatewaySelector(gateway);
   const selector = formatSelector(selectorMap);
   const sameWorkloads = new Map<string, Map<string, HostsBind>>();
   for (const [key, byName] of index) {
-    if (selectsSameWorkloads(selector, selectorMap, splitKey(key).selector, workloads)) sameWorkloads.set(key, byName);
+    if (overlap(selector, splitKey(key).selector)) sameWorkloads.set(key, byName);
   }
   if (selector !== "" && sameWorkloads.size === 0) {
     const first = firstSelectorKey(selectorMap) ?? "";
@@ -80,15 +80,29 @@ function checkGateway(gateway: Resource, index: GatewayIndex, workloads: readonl
   return out;
 }
 
+/** Whether two printed selectors pick the same workloads, as Istio decides it. */
+type OverlapTest = (selector: string, other: string) => boolean;
+
 /**
  * Equal selector strings, or one string containing the other (Istio compares the printed selectors)
- * and at least one pod matched by both.
+ * and at least one pod matched by both. Answers are kept: many Gateways share few selectors.
  */
-function selectsSameWorkloads(selector: string, selectorMap: Record<string, string>, other: string, workloads: readonly Workload[]): boolean {
-  if (selector === other) return true;
-  if (!other.includes(selector) && !selector.includes(other)) return false;
-  const otherMap = parseSelector(other);
-  return workloads.some((w) => selectorMatches(selectorMap, w.labels) && selectorMatches(otherMap, w.labels));
+function overlapTest(workloads: readonly Workload[]): OverlapTest {
+  const memo = new Map<string, boolean>();
+  const pods = indexByLabels(workloads, (w) => w.labels);
+  return (selector, other) => {
+    if (selector === other) return true;
+    if (!other.includes(selector) && !selector.includes(other)) return false;
+    const key = `${selector}\u0000${other}`;
+    let answer = memo.get(key);
+    if (answer === undefined) {
+      const a = parseSelector(selector);
+      const b = parseSelector(other);
+      answer = pods.matching(a).some((w) => selectorMatches(b, w.labels));
+      memo.set(key, answer);
+    }
+    return answer;
+  };
 }
 
 /**

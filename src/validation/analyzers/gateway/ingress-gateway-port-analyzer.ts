@@ -1,7 +1,17 @@
 import type { ConfigSet } from "../../../mesh/config-set.ts";
 import { isObject, readArray, readStringMap } from "../../../mesh/json.ts";
 import type { Resource } from "../../../mesh/resource.ts";
-import { firstSelectorKey, formatSelector, hasWorkloadInventory, listWorkloads, selectorMatches, type Workload } from "../../../mesh/workloads.ts";
+import {
+  firstSelectorKey,
+  formatSelector,
+  groupByNamespace,
+  hasWorkloadInventory,
+  indexByLabels,
+  type LabelIndex,
+  listWorkloads,
+  selectorMatches,
+  type Workload,
+} from "../../../mesh/workloads.ts";
 import type { Finding } from "../../../review/finding.ts";
 import type { Analyzer } from "../../analyzer.ts";
 import { istioFinding } from "../messages.ts";
@@ -24,16 +34,17 @@ export const ingressGatewayPortAnalyzer: Analyzer = {
   analyze(set: ConfigSet): Finding[] {
     if (!hasWorkloadInventory(set) || !set.has("Service")) return [];
     const workloads = listWorkloads(set);
-    const services = set.ofKind("Service");
+    const ports = portsByWorkload(workloads, set.ofKind("Service"));
+    const pods = indexByLabels(workloads, (w) => w.labels);
     const messages: IstioMessage[] = [];
-    for (const gateway of set.ofKind("Gateway.networking.istio.io")) messages.push(...checkGateway(gateway, workloads, services));
+    for (const gateway of set.ofKind("Gateway.networking.istio.io")) messages.push(...checkGateway(gateway, pods, ports));
     return dedupeIstioMessages(messages);
   },
 };
 
-function checkGateway(gateway: Resource, workloads: readonly Workload[], services: readonly Resource[]): IstioMessage[] {
+function checkGateway(gateway: Resource, pods: LabelIndex<Workload>, ports: ReadonlyMap<Workload, ReadonlySet<number>>): IstioMessage[] {
   const selector = readGatewaySelector(gateway);
-  const selected = workloads.filter((w) => selectorMatches(selector, w.labels));
+  const selected = pods.matching(selector);
   const key = firstSelectorKey(selector);
   // Istio prints both messages on the selector's first key.
   const istioLine = istioLineOf(gateway, key === undefined ? undefined : ["spec", "selector", key]);
@@ -41,7 +52,7 @@ function checkGateway(gateway: Resource, workloads: readonly Workload[], service
     const finding = istioFinding("IST0101", RULE, gateway, ["spec", "selector", ...(key === undefined ? [] : [key])], "selector", formatSelector(selector));
     return [{ finding, istioLine }];
   }
-  const offered = servicePorts(selected, services);
+  const offered = new Set(selected.flatMap((w) => [...(ports.get(w) ?? [])]));
   const out: IstioMessage[] = [];
   for (const server of readGatewayServers(gateway)) {
     if (!server.hasPort || offered.has(server.port)) continue;
@@ -52,21 +63,34 @@ function checkGateway(gateway: Resource, workloads: readonly Workload[], service
 }
 
 /**
- * The ports the gateway pods are reached on through their Services: each TCP port's `port` and its
- * numeric `targetPort` (a gateway listening on either is fine). A port without `protocol` is TCP, as the
- * API server defaults it.
+ * The ports each workload is reached on through the Services selecting it (`servicesByPod`): each TCP
+ * port's `port` and its numeric `targetPort` (a gateway listening on either is fine). A port without
+ * `protocol` is TCP, as the API server defaults it.
  */
-function servicePorts(pods: readonly Workload[], services: readonly Resource[]): Set<number> {
-  const ports = new Set<number>();
+function portsByWorkload(workloads: readonly Workload[], services: readonly Resource[]): Map<Workload, Set<number>> {
+  const byNamespace = groupByNamespace(workloads);
+  const out = new Map<Workload, Set<number>>();
   for (const svc of services) {
     const selector = readStringMap(svc.spec.selector);
-    if (!pods.some((p) => p.namespace === svc.namespace && selectorMatches(selector, p.labels))) continue;
-    for (const raw of readArray(svc.spec.ports)) {
-      if (!isObject(raw) || (raw.protocol ?? "TCP") !== "TCP") continue;
-      if (typeof raw.port === "number") ports.add(raw.port);
-      const target = intValue(raw.targetPort);
-      if (target !== 0) ports.add(target);
+    const pods = (byNamespace.get(svc.namespace) ?? []).filter((p) => selectorMatches(selector, p.labels));
+    if (pods.length === 0) continue;
+    const ports = tcpPorts(svc);
+    for (const pod of pods) {
+      let set = out.get(pod);
+      if (!set) out.set(pod, (set = new Set()));
+      for (const port of ports) set.add(port);
     }
+  }
+  return out;
+}
+
+function tcpPorts(svc: Resource): number[] {
+  const ports: number[] = [];
+  for (const raw of readArray(svc.spec.ports)) {
+    if (!isObject(raw) || (raw.protocol ?? "TCP") !== "TCP") continue;
+    if (typeof raw.port === "number") ports.push(raw.port);
+    const target = intValue(raw.targetPort);
+    if (target !== 0) ports.push(target);
   }
   return ports;
 }

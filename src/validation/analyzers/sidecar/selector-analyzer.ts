@@ -5,6 +5,7 @@ import type { Resource } from "../../../mesh/resource.ts";
 import {
   firstSelectorKey,
   formatSelector,
+  groupByNamespace,
   hasWorkloadInventory,
   indexNamespaces,
   listWorkloads,
@@ -60,7 +61,11 @@ function checkSelectors(sidecars: readonly Resource[], workloads: readonly Workl
   for (const sidecar of sidecars) {
     const selector = selectorOf(sidecar);
     const pods = workloads.filter((w) => w.namespace === sidecar.namespace && selectorMatches(selector, w.labels));
-    for (const pod of pods) byPod.set(pod, [...(byPod.get(pod) ?? []), sidecar]);
+    for (const pod of pods) {
+      const list = byPod.get(pod);
+      if (list) list.push(sidecar);
+      else byPod.set(pod, [sidecar]);
+    }
     if (pods.length > 0) continue;
     const key = firstSelectorKey(selector) ?? "";
     out.push(istioFinding("IST0101", RULE, sidecar, ["spec", "workloadSelector", "labels", key], "selector", formatSelector(selector)));
@@ -82,8 +87,7 @@ function checkSelectors(sidecars: readonly Resource[], workloads: readonly Workl
 }
 
 function checkNamespaceScoped(sidecars: readonly Resource[], namespaces: ReadonlyMap<string, Resource>, reported: Set<string>): Finding[] {
-  const byNamespace = new Map<string, Resource[]>();
-  for (const s of sidecars) byNamespace.set(s.namespace, [...(byNamespace.get(s.namespace) ?? []), s]);
+  const byNamespace = groupByNamespace(sidecars);
   const out: Finding[] = [];
   for (const [ns, list] of byNamespace) {
     if (namespaceInAmbientMode(namespaces.get(ns))) {
