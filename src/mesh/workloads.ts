@@ -40,10 +40,11 @@ const DATAPLANE_MODE = "istio.io/dataplane-mode";
 const AMBIENT_REDIRECTION = "ambient.istio.io/redirection";
 
 /**
- * Every workload of the set. Pods are unique by namespace/name: a Pod the user gives replaces Istio's
- * synthetic one of the same name (the conformance harness feeds Istio's dummy ingress Pod as a file and
- * the engine adds it again). A controller's template is used only when no given Pod in its namespace
- * matches its selector: if its pods are listed, they already are its workloads.
+ * Every workload of the set: given Pods, then pod templates, then Istio's synthetic ingress Pod. Pods
+ * are unique by namespace/name: a Pod the user gives replaces Istio's synthetic one of the same name (the
+ * conformance harness feeds Istio's dummy ingress Pod as a file and the engine adds it again). A
+ * controller's template is used only when no given Pod in its namespace matches its selector: if its
+ * pods are listed, they already are its workloads.
  */
 export function listWorkloads(set: ConfigSet): readonly Workload[] {
   // Several analyzers ask for the same set's workloads; a set never changes once built.
@@ -61,8 +62,9 @@ function collectWorkloads(set: ConfigSet): Workload[] {
     const seen = pods.get(id);
     if (!seen || seen.synthetic || !pod.synthetic) pods.set(id, pod);
   }
-  const out: Workload[] = [...pods.values()].map((pod) => workloadOf(pod, pod.body, false));
-  const givenPods = groupByNamespace(out.filter((w) => !w.resource.synthetic));
+  const all = [...pods.values()].map((pod) => workloadOf(pod, pod.body, false));
+  const out = all.filter((w) => !w.resource.synthetic);
+  const givenPods = groupByNamespace(out);
   for (const key of CONTROLLER_KINDS) {
     for (const controller of set.ofKind(key)) {
       const template = controller.spec.template;
@@ -72,6 +74,8 @@ function collectWorkloads(set: ConfigSet): Workload[] {
       if (!hasPods) out.push(workloadOf(controller, template, true));
     }
   }
+  // Istio's stand-in ingress Pod comes last, so "the first pod a selector matches" is a real one if any.
+  out.push(...all.filter((w) => w.resource.synthetic));
   return out;
 }
 

@@ -116,6 +116,12 @@ describe("gateway.SecretAnalyzer", () => {
     ]);
   });
 
+  it("prefers the user's own gateway workload over Istio's stand-in ingress Pod", () => {
+    const own = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingress, namespace: istio-ingress}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template: {metadata: {labels: {istio: ingressgateway}}}\n---\n";
+    const cert = "apiVersion: v1\nkind: Secret\nmetadata: {name: site-cert, namespace: istio-ingress}\ntype: kubernetes.io/tls\n---\n";
+    expect(run(secretAnalyzer, own + cert + gateway("site", "web", "istio: ingressgateway", tlsServer("site-cert")))).toEqual([]);
+  });
+
   it("reports the selector when no pod gives the gateway a namespace", () => {
     const yaml = INGRESS_POD + secret + gateway("lost", "gw", "app: lost", tlsServer("edge-cert"));
     expect(run(secretAnalyzer, yaml).map((f) => [f.code, f.message, f.line])).toEqual([
