@@ -38,6 +38,9 @@ const SIDECAR_INJECT = "sidecar.istio.io/inject";
 const REVISION_LABEL = "istio.io/rev";
 const DATAPLANE_MODE = "istio.io/dataplane-mode";
 const AMBIENT_REDIRECTION = "ambient.istio.io/redirection";
+/** The node labels Istio copies onto endpoints (`AugmentLabels`), and the node-name label it adds. */
+const TOPOLOGY_LABELS = ["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "topology.istio.io/subzone"] as const;
+const HOSTNAME_LABEL = "kubernetes.io/hostname";
 
 /**
  * Every workload of the set: given Pods, then pod templates, then Istio's synthetic ingress Pod. Pods
@@ -96,6 +99,22 @@ function workloadOf(resource: Resource, podLike: JsonObject, fromTemplate: boole
     resource,
     fromTemplate,
   };
+}
+
+/**
+ * The labels of a workload's endpoints, which DestinationRule subsets select: its own plus its node's
+ * non-empty locality labels and the node's name (Istio's `AugmentLabels`), when the Node is in the set.
+ */
+export function endpointLabels(set: ConfigSet, workload: Workload): Record<string, string> {
+  const labels: Record<string, string> = { ...workload.labels };
+  const node = workload.nodeName === "" ? undefined : set.get("Node", "", workload.nodeName);
+  if (!node) return labels;
+  for (const key of TOPOLOGY_LABELS) {
+    const value = node.labels[key];
+    if (value !== undefined && value !== "") labels[key] = value;
+  }
+  labels[HOSTNAME_LABEL] = workload.nodeName;
+  return labels;
 }
 
 /** Items (workloads, resources) by namespace, in their order. */

@@ -4,6 +4,7 @@ import { defaultResources } from "../../src/mesh/default-resources.ts";
 import { DEFAULT_MESH_CONFIG } from "../../src/mesh/mesh-config.ts";
 import { parseDocuments } from "../../src/mesh/parse-documents.ts";
 import {
+  endpointLabels,
   firstSelectorKey,
   formatSelector,
   groupByNamespace,
@@ -172,6 +173,30 @@ spec: {selector: {matchLabels: {app: tmpl}}, template: {metadata: {labels: {app:
     const namespaces = indexNamespaces(set);
     const ambient = Object.fromEntries(listWorkloads(set).map((w) => [w.name, workloadInAmbientMode(w, namespaces)]));
     expect(ambient).toMatchObject({ unmarked: false, marked: true, tmpl: true });
+  });
+});
+
+describe("endpointLabels", () => {
+  it("adds the node's non-empty locality and its name, as Istio's AugmentLabels", () => {
+    const set = setOf(`apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+  labels: {topology.kubernetes.io/region: eu, topology.kubernetes.io/zone: "", other: x}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: on-node, namespace: a, labels: {app: a}}
+spec: {nodeName: n1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: unknown-node, namespace: a, labels: {app: b}}
+spec: {nodeName: n2}
+`, false);
+    const [onNode, unknownNode] = listWorkloads(set);
+    expect(onNode && endpointLabels(set, onNode)).toEqual({ app: "a", "topology.kubernetes.io/region": "eu", "kubernetes.io/hostname": "n1" });
+    expect(unknownNode && endpointLabels(set, unknownNode)).toEqual({ app: "b" });
   });
 });
 

@@ -2,7 +2,7 @@ import type { ConfigSet } from "../../../mesh/config-set.ts";
 import { isObject, readArray, readString, readStringMap } from "../../../mesh/json.ts";
 import type { Resource } from "../../../mesh/resource.ts";
 import { buildServiceRegistry } from "../../../mesh/service-registry.ts";
-import { hasWorkloadInventory, indexByLabels, type LabelIndex, listWorkloads, type Workload } from "../../../mesh/workloads.ts";
+import { endpointLabels, hasWorkloadInventory, indexByLabels, type LabelIndex, listWorkloads } from "../../../mesh/workloads.ts";
 import type { Finding } from "../../../review/finding.ts";
 import type { Analyzer } from "../../analyzer.ts";
 import { istioFinding } from "../messages.ts";
@@ -11,10 +11,6 @@ const RULE = "destinationrule.SubsetSelectPodAnalyzer";
 
 /** The (augmented) pod label sets subsets are matched against. */
 type PodLabels = LabelIndex<Record<string, string>>;
-
-/** The node labels Istio copies onto endpoints (`AugmentLabels`), and the node-name label it adds. */
-const TOPOLOGY_LABELS = ["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "topology.istio.io/subzone"] as const;
-const HOSTNAME_LABEL = "kubernetes.io/hostname";
 
 /**
  * `destinationrule.SubsetSelectPodAnalyzer` (analyzers/destinationrule/subset.go): a DestinationRule
@@ -30,7 +26,7 @@ export const subsetSelectPodAnalyzer: Analyzer = {
   analyze(set: ConfigSet): Finding[] {
     const registry = buildServiceRegistry(set);
     const knowsServices = set.has("Service");
-    const workloads = hasWorkloadInventory(set) ? indexByLabels(augmentedLabels(set, listWorkloads(set)), (labels) => labels) : undefined;
+    const workloads = hasWorkloadInventory(set) ? indexByLabels(listWorkloads(set).map((w) => endpointLabels(set, w)), (labels) => labels) : undefined;
     const out: Finding[] = [];
     for (const dr of set.ofKind("DestinationRule.networking.istio.io")) {
       const host = readString(dr.spec.host) ?? "";
@@ -65,20 +61,4 @@ function checkSubsets(dr: Resource, seSelector: Readonly<Record<string, string>>
 function lastSubsetNamed(dr: Resource, name: string): Record<string, unknown> | undefined {
   const subsets = readArray(dr.spec.subsets).filter(isObject);
   return subsets.filter((s) => (readString(s.name) ?? "") === name).at(-1);
-}
-
-/** Each workload's labels plus its node's locality (non-empty values only) and host name. */
-function augmentedLabels(set: ConfigSet, workloads: readonly Workload[]): Record<string, string>[] {
-  const nodes = new Map(set.ofKind("Node").map((n) => [n.name, n.labels]));
-  return workloads.map((w) => {
-    const labels: Record<string, string> = { ...w.labels };
-    const node = w.nodeName === "" ? undefined : nodes.get(w.nodeName);
-    if (!node) return labels;
-    for (const key of TOPOLOGY_LABELS) {
-      const value = node[key];
-      if (value !== undefined && value !== "") labels[key] = value;
-    }
-    labels[HOSTNAME_LABEL] = w.nodeName;
-    return labels;
-  });
 }
