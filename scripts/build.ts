@@ -1,3 +1,16 @@
 // Build-time code generation: everything the Worker and the CLI need that must not be made at run time.
-// Steps are added here as they land (schema validators compiled to code, the CLI bundle).
-console.log("build: nothing to generate yet");
+// A thin list of steps; each step is its own module.
+import { buildSchemas } from "./build-schemas.ts";
+
+const steps: ReadonlyArray<readonly [string, () => string]> = [
+  ["schema validators", () => {
+    const { file, bytes, validators } = buildSchemas();
+    return `${validators} validators, ${(bytes / 1024).toFixed(0)} KiB -> ${file}`;
+  }],
+];
+
+for (const [name, run] of steps) {
+  const started = performance.now();
+  const summary = run();
+  console.log(`build: ${name}: ${summary} (${(performance.now() - started).toFixed(0)} ms)`);
+}
