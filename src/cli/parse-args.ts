@@ -14,6 +14,7 @@ export interface CheckArgs {
   readonly output?: string;
   readonly namespace: string;
   readonly color?: boolean;
+  readonly policies: boolean;
   readonly limits: Partial<ParseLimits>;
 }
 
@@ -31,6 +32,8 @@ configuration set: YAML, Istio's CRD schemas and webhook rules, istioctl analyze
 
 Options:
   --base REF_OR_DIR          Review the change from this git ref or folder to PATHs
+  --config FILE              The repo's .meshgate.yaml (default: the base's, or ./.meshgate.yaml)
+  --no-policies              Skip policies: only parse, schema and Istio/Kiali checks
   --mesh-config FILE         Istio MeshConfig (or the istio ConfigMap) to check against
   --format text|json|markdown|sarif|github
                              Output format (default: text); markdown is the PR comment
@@ -116,6 +119,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case "--max-aliases":
         limits.maxAliasCount = count(flag, value());
         break;
+      case "--no-policies":
+        opts.policies = false;
+        break;
       case "--color":
         opts.color = true;
         break;
@@ -129,15 +135,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const format = opts.format ?? "text";
   if (format === "markdown" && opts.base === undefined) throw new UsageError("--format markdown renders a change review: give --base REF_OR_DIR");
-  if (opts.config !== undefined) throw new UsageError("--config (.meshgate.yaml) is not available yet in this version");
   return {
     command: "check",
     paths: paths.length > 0 ? paths : ["."],
     format,
     failOn: opts.failOn ?? "error",
     namespace: opts.namespace ?? "default",
+    policies: opts.policies ?? true,
     limits,
     ...(opts.base !== undefined ? { base: opts.base } : {}),
+    ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.meshConfig !== undefined ? { meshConfig: opts.meshConfig } : {}),
     ...(opts.output !== undefined ? { output: opts.output } : {}),
     ...(opts.color !== undefined ? { color: opts.color } : {}),

@@ -33,3 +33,14 @@ export async function readGitRef(ref: string, paths: readonly string[], cwd: str
   }
   return files;
 }
+
+/** One file at `ref`, by its path from the repository root; undefined when it does not exist there. */
+export async function readGitFile(ref: string, path: string, cwd: string): Promise<string | undefined> {
+  const top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  try {
+    const { stdout } = await run("git", ["show", `${ref}:${path}`], { cwd: top, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch {
+    return undefined;
+  }
+}

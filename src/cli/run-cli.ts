@@ -16,6 +16,12 @@ import type { SourceFile } from "../mesh/parse-documents.ts";
 import { renderMarkdown } from "../render/render-markdown.ts";
 import { renderReviewJson } from "../render/render-review-json.ts";
 import { reviewChange } from "../review/review-change.ts";
+import { builtinPolicies } from "../policy/builtin-policies.ts";
+import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
+import { matchGlob } from "../policy/match-glob.ts";
+import type { PolicyOptions } from "../review/check-config.ts";
+import { readGitFile } from "./read-git-ref.ts";
+import type { Finding } from "../review/finding.ts";
 import { VERSION } from "../version.ts";
 
 export interface CliIo {
@@ -56,9 +62,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const files = await readSourceFiles(args.paths, io.cwd);
   const meshConfig = args.meshConfig === undefined ? undefined : await loadMeshConfig(args.meshConfig, io.cwd);
-  const options = { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}) };
-  if (args.base !== undefined) return runReview(args, io, await readBase(args, io.cwd), files, options);
-  const result = checkConfig(files, options);
+  const { policy, findings: configFindings } = await loadPolicyOptions(args, io.cwd);
+  const selected = policy ? files.filter((f) => policy.config.paths.some((g) => matchGlob(g, f.path))) : files;
+  const options = { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}), ...(policy ? { policy } : {}) };
+  if (args.base !== undefined) {
+    const base = (await readBase(args, io.cwd)).filter((f) => !policy || policy.config.paths.some((g) => matchGlob(g, f.path)));
+    return runReview(args, io, base, selected, options, configFindings);
+  }
+  const checked = checkConfig(selected, options);
+  const result = { ...checked, findings: [...configFindings, ...checked.findings] };
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
   const summary = summarizeFindings(result.findings, files.length, resources);
   const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
@@ -83,8 +95,9 @@ async function readBase(args: CheckArgs, cwd: string): Promise<SourceFile[]> {
 }
 
 /** A change review: the head checked, the change simulated; only findings the change brings can fail it. */
-async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: SourceFile[], options: Parameters<typeof checkConfig>[1]): Promise<number> {
-  const review = reviewChange(base, head, options);
+async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: SourceFile[], options: Parameters<typeof checkConfig>[1], configFindings: readonly Finding[]): Promise<number> {
+  const reviewed = reviewChange(base, head, options);
+  const review = { ...reviewed, findings: [...configFindings.map((f) => ({ ...f, isNew: true })), ...reviewed.findings] };
   const fresh = review.findings.filter((f) => f.isNew);
   const summary = summarizeFindings(review.findings, head.length, review.resources);
   const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
@@ -102,6 +115,30 @@ async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: S
   else io.stdout(report);
   const outage = review.traffic.some((t) => t.outage) && args.failOn !== "never";
   return outage || shouldFail(fresh, args.failOn) ? 1 : 0;
+}
+
+/**
+ * The policies and `.meshgate.yaml` that judge the change: from `--config`, else the base ref's file
+ * (a change cannot loosen the rules that judge it), else `./.meshgate.yaml`, else the defaults.
+ */
+async function loadPolicyOptions(args: CheckArgs, cwd: string): Promise<{ policy?: PolicyOptions; findings: Finding[] }> {
+  if (!args.policies) return { findings: [] };
+  const today = new Date().toISOString().slice(0, 10);
+  const here = await readFile(resolve(cwd, args.config ?? ".meshgate.yaml"), "utf8").catch(() => undefined);
+  if (args.config !== undefined && here === undefined) throw new InputError(`--config ${args.config}: cannot be read`);
+  let text = here;
+  let file = args.config ?? ".meshgate.yaml";
+  const findings: Finding[] = [];
+  if (args.config === undefined && args.base !== undefined && !(await stat(resolve(cwd, args.base)).catch(() => undefined))?.isDirectory()) {
+    const fromBase = await readGitFile(args.base, ".meshgate.yaml", cwd);
+    if (fromBase !== here && here !== undefined) {
+      findings.push({ code: "MG5101", rule: "meshgate.Config", severity: "warning", message: "This change edits .meshgate.yaml, the rules that judge it: it is reviewed with the base's rules, and the edit needs review by their owners.", resource: null, file: ".meshgate.yaml", line: 1, column: 1 });
+    }
+    text = fromBase;
+    file = `.meshgate.yaml (at ${args.base})`;
+  }
+  const read = text === undefined ? { config: DEFAULT_CONFIG, findings: [] } : readMeshgateConfig(file, text);
+  return { policy: { policies: builtinPolicies(), config: read.config, today }, findings: [...findings, ...read.findings] };
 }
 
 /** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */

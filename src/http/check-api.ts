@@ -5,6 +5,8 @@ import type { SourceFile } from "../mesh/parse-documents.ts";
 import { renderJson } from "../render/render-json.ts";
 import { checkConfig } from "../review/check-config.ts";
 import { summarizeFindings } from "../review/summarize-findings.ts";
+import { builtinPolicies } from "../policy/builtin-policies.ts";
+import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
 
 /** Largest request body the check API reads: the engine's own per-file limits apply inside it. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -15,8 +17,9 @@ export interface CheckApiBindings {
 }
 
 /**
- * `POST /api/check` with `{ files: [{ path, content }], meshConfig?, namespace? }` returns the same JSON
- * report as `meshgate check --format json`: the engine running at the edge.
+ * `POST /api/check` with `{ files: [{ path, content }], meshConfig?, namespace?, config? }` (config: the
+ * text of a `.meshgate.yaml`) returns the same JSON report as `meshgate check --format json`: the
+ * engine running at the edge, built-in policies included.
  */
 export const checkApi = new Hono<{ Bindings: CheckApiBindings }>().post("/api/check", async (c) => {
   if (c.env.CHECK_API !== "on") return c.json({ error: "the check API is disabled (set CHECK_API=on to enable it)" }, 404);
@@ -32,10 +35,14 @@ export const checkApi = new Hono<{ Bindings: CheckApiBindings }>().post("/api/ch
   if (!files) return c.json({ error: "expected { files: [{ path: string, content: string }] }" }, 400);
   const meshConfig = isObject(body) && isObject(body.meshConfig) ? readMeshConfig(body.meshConfig) : undefined;
   const namespace = isObject(body) && typeof body.namespace === "string" ? body.namespace : "default";
-  const result = checkConfig(files, { defaultNamespace: namespace, ...(meshConfig ? { meshConfig } : {}) });
+  const configText = isObject(body) && typeof body.config === "string" ? body.config : undefined;
+  const read = configText === undefined ? { config: DEFAULT_CONFIG, findings: [] } : readMeshgateConfig(".meshgate.yaml", configText);
+  const policy = { policies: builtinPolicies(), config: read.config, today: new Date().toISOString().slice(0, 10) };
+  const result = checkConfig(files, { defaultNamespace: namespace, policy, ...(meshConfig ? { meshConfig } : {}) });
+  const findings = [...read.findings, ...result.findings];
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
-  const summary = summarizeFindings(result.findings, files.length, resources);
-  return c.body(renderJson({ findings: result.findings, summary }), 200, { "content-type": "application/json" });
+  const summary = summarizeFindings(findings, files.length, resources);
+  return c.body(renderJson({ findings, summary }), 200, { "content-type": "application/json" });
 });
 
 function readFiles(body: unknown): SourceFile[] | undefined {

@@ -57,11 +57,23 @@ function summaryTable(r: ChangeReview): string {
   const count = (t: string) => r.changes.filter((c) => c.type === t).length;
   const sev = (s: string) => r.findings.filter((f) => f.severity === s).length;
   const fresh = (s: string) => r.findings.filter((f) => f.isNew && f.severity === s).length;
+  const passed = r.policies.filter((p) => p.status === "passed").length;
+  const failed = r.policies.filter((p) => p.status === "failed").length;
   return [
-    "| added | changed | removed | errors (new) | warnings (new) | traffic changes | rollout |",
-    "|---:|---:|---:|---:|---:|---:|---|",
-    `| ${count("added")} | ${count("changed")} | ${count("removed")} | ${sev("error")} (${fresh("error")}) | ${sev("warning")} (${fresh("warning")}) | ${r.traffic.length} | ${r.rollout.steps.length > 0 ? `${r.rollout.steps.length} steps, ${duration(r.rollout.totalSeconds)}` : "applied at once"} |`,
+    "| added | changed | removed | errors (new) | warnings (new) | policies | traffic changes | rollout |",
+    "|---:|---:|---:|---:|---:|---|---:|---|",
+    `| ${count("added")} | ${count("changed")} | ${count("removed")} | ${sev("error")} (${fresh("error")}) | ${sev("warning")} (${fresh("warning")}) | ${r.policies.length > 0 ? `${passed} passed, ${failed} failed` : "—"} | ${r.traffic.length} | ${r.rollout.steps.length > 0 ? `${r.rollout.steps.length} steps, ${duration(r.rollout.totalSeconds)}` : "applied at once"} |`,
   ].join("\n");
+}
+
+function policySection(r: ChangeReview): string[] {
+  if (r.policies.length === 0) return [];
+  const failed = r.policies.filter((p) => p.status === "failed");
+  const passed = r.policies.filter((p) => p.status === "passed");
+  const lines = ["#### Policies", ""];
+  for (const p of failed) lines.push(`- ❌ ${escapeMarkdown(p.title)} (${codeSpan(p.id)}): ${p.violations} violation${p.violations === 1 ? "" : "s"}`);
+  if (passed.length > 0) lines.push(`- ✅ ${passed.map((p) => escapeMarkdown(p.title)).join(" · ")}`);
+  return [lines.join("\n")];
 }
 
 function trafficSection(r: ChangeReview): string[] {
@@ -151,6 +163,7 @@ export function renderMarkdown(review: ChangeReview, options: MarkdownOptions = 
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const head = [...(options.marker ? [`<!-- ${options.marker} -->`] : []), verdict(review), "", summaryTable(review)].join("\n");
   const optional: [string, string[]][] = [
+    ["policies", policySection(review)],
     ["traffic", trafficSection(review)],
     ["security", securitySection(review)],
     ["rollout", rolloutSection(review)],

@@ -12,6 +12,9 @@ import { ISTIO_ANALYZERS } from "../validation/analyzers/istio-analyzers.ts";
 import { KIALI_CHECKS } from "../validation/kiali/kiali-checks.ts";
 import { validateSchema } from "../validation/schema/validate-schema.ts";
 import { validateWebhook } from "../validation/webhook/validate-webhook.ts";
+import { evaluatePolicies, type PolicyResult } from "../policy/evaluate-policies.ts";
+import type { MeshgateConfig } from "../policy/read-meshgate-config.ts";
+import type { Policy } from "../policy/policy.ts";
 import type { Finding } from "./finding.ts";
 import { sortFindings } from "./sort-findings.ts";
 import { suppressFindings } from "./suppress-findings.ts";
@@ -24,12 +27,24 @@ export interface CheckOptions {
   readonly defaultNamespace?: string;
   /** Cross-resource checks to run; all of them by default. */
   readonly analyzers?: readonly Analyzer[];
+  /** Policies to evaluate (none unless given), tuned by the repo's config, judged as of `today`. */
+  readonly policy?: PolicyOptions;
+}
+
+export interface PolicyOptions {
+  readonly policies: readonly Policy[];
+  readonly config: MeshgateConfig;
+  /** YYYY-MM-DD: exemptions expire against it. */
+  readonly today: string;
+  /** The base set, for change-aware rules (`oldObject`). */
+  readonly base?: ConfigSet;
 }
 
 export interface CheckResult {
   readonly findings: Finding[];
   readonly set: ConfigSet;
   readonly files: number;
+  readonly policies: readonly PolicyResult[];
 }
 
 export const ALL_ANALYZERS: readonly Analyzer[] = [duplicateResourceAnalyzer, ...ISTIO_ANALYZERS, ...KIALI_CHECKS];
@@ -51,10 +66,28 @@ export function checkConfig(files: readonly SourceFile[], options: CheckOptions 
   const set = buildConfigSet([...resources, ...defaultResources(meshConfig)], meshConfig);
   for (const resource of set.resources) {
     if (resource.synthetic) continue;
-    findings.push(...validateSchema(resource), ...validateWebhook(resource));
+    const schema = validateSchema(resource);
+    // The CRD's CEL rules and Istio's webhook often reject the same mistake; kubectl shows whichever
+    // layer answers first, so one finding per line is the honest count.
+    const schemaLines = new Set(schema.filter((f) => f.severity === "error").map((f) => f.line));
+    findings.push(...schema, ...validateWebhook(resource).filter((f) => f.severity !== "error" || !schemaLines.has(f.line)));
   }
   for (const analyzer of options.analyzers ?? ALL_ANALYZERS) findings.push(...analyzer.analyze(set));
-  return { findings: sortFindings(suppressFindings(findings, set)), set, files: files.length };
+  let policies: PolicyResult[] = [];
+  if (options.policy) {
+    const { config, today, base } = options.policy;
+    const evaluated = evaluatePolicies({
+      policies: [...options.policy.policies, ...config.custom],
+      settings: config.policies,
+      head: set,
+      ...(base ? { base } : {}),
+      today,
+      rolloutsOn: () => config.rollout.mode !== "off",
+    });
+    findings.push(...evaluated.findings);
+    policies = evaluated.results;
+  }
+  return { findings: sortFindings(suppressFindings(findings, set)), set, files: files.length, policies };
 }
 
 /** Istio keeps its MeshConfig in the `istio` ConfigMap of the root namespace, under `data.mesh`. */

@@ -5,6 +5,8 @@ import { collectProbes, diffAuthorization, simulateAuthorization, type AccessCha
 import { diffMtls, type MtlsChange, simulateMtls } from "../simulation/simulate-mtls.ts";
 import { diffTraffic, type TrafficChange } from "../simulation/diff-traffic.ts";
 import { simulateTraffic } from "../simulation/simulate-traffic.ts";
+import type { PolicyResult } from "../policy/evaluate-policies.ts";
+import type { MeshgateConfig } from "../policy/read-meshgate-config.ts";
 import { type CheckOptions, checkConfig } from "./check-config.ts";
 import type { Finding } from "./finding.ts";
 
@@ -16,6 +18,7 @@ export interface ChangeReview {
   readonly mtls: readonly MtlsChange[];
   readonly access: readonly AccessChange[];
   readonly rollout: RolloutPlan;
+  readonly policies: readonly PolicyResult[];
   readonly files: number;
   readonly resources: number;
 }
@@ -32,7 +35,7 @@ function findingIdentity(f: Finding): string {
  */
 export function reviewChange(base: readonly SourceFile[], head: readonly SourceFile[], options: CheckOptions & { rollout?: RolloutOptions } = {}): ChangeReview {
   const before = checkConfig(base, options);
-  const after = checkConfig(head, options);
+  const after = checkConfig(head, options.policy ? { ...options, policy: { ...options.policy, base: before.set } } : options);
   const known = new Set(before.findings.map(findingIdentity));
   const changes = diffConfigSets(before.set.resources, after.set.resources);
   const probes = collectProbes([before.set, after.set]);
@@ -42,8 +45,22 @@ export function reviewChange(base: readonly SourceFile[], head: readonly SourceF
     traffic: diffTraffic(simulateTraffic(before.set), simulateTraffic(after.set)),
     mtls: diffMtls(simulateMtls(before.set), simulateMtls(after.set)),
     access: diffAuthorization(simulateAuthorization(before.set, probes), simulateAuthorization(after.set, probes)),
-    rollout: planRollout(changes, options.rollout ?? DEFAULT_ROLLOUT),
+    rollout: planRollout(changes, options.rollout ?? (options.policy ? rolloutOptions(options.policy.config) : DEFAULT_ROLLOUT)),
+    policies: after.policies,
     files: head.length,
     resources: after.set.resources.filter((r) => !r.synthetic).length,
+  };
+}
+
+/** Step size from `max-canary-step`, bake time and gates from the repo's rollout settings. */
+export function rolloutOptions(config: MeshgateConfig): RolloutOptions {
+  const step = config.policies.get("max-canary-step")?.params?.maxStep;
+  const a = config.rollout.analysis;
+  const rate = a.successRate && typeof a.successRate === "object" && !Array.isArray(a.successRate) ? a.successRate.min : undefined;
+  const p99 = a.latencyP99 && typeof a.latencyP99 === "object" && !Array.isArray(a.latencyP99) ? a.latencyP99.maxMs : undefined;
+  return {
+    maxStep: typeof step === "number" ? step : DEFAULT_ROLLOUT.maxStep,
+    intervalSeconds: config.rollout.intervalSeconds,
+    gates: [...(typeof rate === "number" ? [`success rate ≥ ${rate}%`] : []), ...(typeof p99 === "number" ? [`p99 latency ≤ ${p99} ms`] : [])],
   };
 }

@@ -27,6 +27,7 @@ describe("parseArgs", () => {
       meshConfig: "m.yaml",
       output: "out.json",
       namespace: "default",
+      policies: true,
       limits: {},
     });
     expect(parseArgs(["check", "--max-file-bytes", "10", "--max-documents=3", "--max-aliases", "7"])).toMatchObject({
@@ -150,5 +151,31 @@ describe("meshgate check --base", () => {
     const bad = await runCliCapture(["check", ".", "--base", "no-such-ref"], head);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^meshgate: --base: /);
+  });
+});
+
+describe("meshgate check with policies", () => {
+  const vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route: [{destination: {host: r}}]\n";
+
+  it("runs the built-in policies, tuned by --config", async () => {
+    const dir = await repo({ "vs.yaml": vs, "strict.yaml": "policies:\n  route-timeouts: {severity: error}\n", "off.yaml": "policies:\n  route-timeouts: off\n" });
+    const plain = await runCliCapture(["check", "vs.yaml", "--format", "json"], dir);
+    expect(JSON.parse(plain.stdout).findings.map((f: Finding) => [f.code, f.rule, f.severity, f.line])).toEqual([["MG5005", "route-timeouts", "warning", 6]]);
+    expect(plain.code).toBe(0);
+    const strict = await runCliCapture(["check", "vs.yaml", "--config", "strict.yaml"], dir);
+    expect(strict.code).toBe(1);
+    const off = await runCliCapture(["check", "vs.yaml", "--config", "off.yaml", "--format", "json"], dir);
+    expect(JSON.parse(off.stdout).findings).toEqual([]);
+    expect(JSON.parse((await runCliCapture(["check", "vs.yaml", "--no-policies", "--format", "json"], dir)).stdout).findings).toEqual([]);
+  });
+
+  it("reports a broken .meshgate.yaml on its line and still reviews with the defaults", async () => {
+    const dir = await repo({ "vs.yaml": vs, ".meshgate.yaml": "rollout:\n  mdoe: git\n" });
+    const run = JSON.parse((await runCliCapture(["check", "vs.yaml", "--format", "json"], dir)).stdout) as { findings: Finding[] };
+    expect(run.findings.map((f) => [f.code, f.file, f.line])).toEqual([
+      ["MG5100", ".meshgate.yaml", 2],
+      ["MG5005", "vs.yaml", 6],
+    ]);
+    expect(run.findings[0]?.message).toContain("did you mean `mode`?");
   });
 });
