@@ -48,7 +48,7 @@ function measureSize(size: number): SizeResult {
   const check = timeMedian(() => checkConfig(repo.files), runs);
   globalThis.gc?.();
   const parse = timeMedian(() => parseYamlOnly(repo), runs);
-  const profile = medianProfile(repo, 3);
+  const profile = medianProfile(repo, 5);
   globalThis.gc?.();
   return { size, repo, bytes, findings, check, parse, profile, memory: measureMemory(size, SEED) };
 }
@@ -116,7 +116,7 @@ function printTimes(results: readonly SizeResult[]): void {
 function printPhases(results: readonly SizeResult[]): void {
   const [small, large] = results as [SizeResult, SizeResult];
   const ratio = (a: number, b: number): string => (a > 0.05 ? `${num(b / a, 1)}×` : "");
-  console.log("\nwhere the time goes (median of 3 profiled runs; last column: 10,000 / 1,000)");
+  console.log("\nwhere the time goes (median of 5 profiled runs, each on a fresh set; last column: 10,000 / 1,000)");
   for (const phase of large.profile.phases) {
     const before = small.profile.phases.find((p) => p.name === phase.name)?.ms ?? 0;
     console.log(row(phase.name, [ms(before), ms(phase.ms), ratio(before, phase.ms)]));
