@@ -1,5 +1,6 @@
 import { compileCel, type CompiledCel } from "../../cel/cel-environment.ts";
 import { describeCelError } from "../../cel/describe-cel-error.ts";
+import { compareDurationRule } from "../../cel/compare-duration-rule.ts";
 import { CRD_RULE_SETS, CRD_RULES, type CrdRule, type PathSegment, type RuleSite, type SchemaIssue } from "../../generated/crd-validators.js";
 
 /**
@@ -23,6 +24,9 @@ export function checkCelRules(sites: readonly RuleSite[]): SchemaIssue[] {
 }
 
 function checkRule(rule: CrdRule, self: unknown, path: PathSegment[], type: string): SchemaIssue | undefined {
+  const fast = compareDurationRule(rule.rule, self);
+  if (fast === true) return undefined;
+  if (fast === false) return { k: "celRule", p: [...path, ...fieldPathSegments(rule.fieldPath)], v: type, a: failureMessage(rule, self), b: rule.reason };
   let program: CompiledCel;
   try {
     program = compileCel(rule.rule);
