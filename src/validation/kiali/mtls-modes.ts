@@ -2,7 +2,7 @@ import type { ConfigSet } from "../../mesh/config-set.ts";
 import { isObject, readString } from "../../mesh/json.ts";
 import type { MeshConfig } from "../../mesh/mesh-config.ts";
 import type { Resource } from "../../mesh/resource.ts";
-import { groupByNamespace } from "./group-by-namespace.ts";
+import { groupByNamespace } from "../../mesh/workloads.ts";
 import { IDENTITY_DOMAIN } from "./kiali-host.ts";
 
 /** The DR host Kiali reads as "mesh-wide" (Istio's documented `*.local`). */

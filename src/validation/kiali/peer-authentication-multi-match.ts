@@ -1,9 +1,8 @@
 import type { ConfigSet } from "../../mesh/config-set.ts";
 import type { Resource } from "../../mesh/resource.ts";
-import { listWorkloads, selectorMatches } from "../../mesh/workloads.ts";
+import { groupByNamespace, listWorkloads, selectorMatches } from "../../mesh/workloads.ts";
 import type { Finding } from "../../review/finding.ts";
 import type { Analyzer } from "../analyzer.ts";
-import { groupByNamespace } from "./group-by-namespace.ts";
 import { kialiFinding } from "./kiali-codes.ts";
 import { presentPath } from "./present-path.ts";
 import { selectorLabels } from "./selector-labels.ts";

@@ -1,8 +1,7 @@
 import type { ConfigSet } from "../../mesh/config-set.ts";
-import { hasWorkloadInventory, listWorkloads, selectorMatches } from "../../mesh/workloads.ts";
+import { groupByNamespace, hasWorkloadInventory, listWorkloads, selectorMatches } from "../../mesh/workloads.ts";
 import type { Finding } from "../../review/finding.ts";
 import type { Analyzer } from "../analyzer.ts";
-import { groupByNamespace } from "./group-by-namespace.ts";
 import { kialiFinding } from "./kiali-codes.ts";
 import { selectorLabels } from "./selector-labels.ts";
 
