@@ -4,6 +4,7 @@ import { toFqdn } from "../mesh/hosts.ts";
 import { indexSubsets } from "../mesh/index-subsets.ts";
 import { isObject, type JsonObject, type JsonValue, readArray, readString } from "../mesh/json.ts";
 import type { Resource } from "../mesh/resource.ts";
+import { routeShares } from "../simulation/weighted-shares.ts";
 
 /** Where a policy fails, and why, in words. */
 export interface Violation {
@@ -29,14 +30,6 @@ function num(params: JsonObject, key: string, fallback: number): number {
   return typeof v === "number" ? v : fallback;
 }
 
-/** Istio's shares of a rule's destinations (lone: 100; absent weight: 0; relative otherwise). */
-function shares(route: readonly JsonValue[]): number[] {
-  if (route.length === 1) return [100];
-  const w = route.map((d) => (isObject(d) && typeof d.weight === "number" ? Math.max(0, d.weight) : 0));
-  const sum = w.reduce((a, b) => a + b, 0);
-  return sum === 0 ? w.map(() => 0) : w.map((x) => (x * 100) / sum);
-}
-
 function destKey(d: JsonValue): string {
   const dest = isObject(d) && isObject(d.destination) ? d.destination : {};
   return `${String(dest.host ?? "")}/${String(dest.subset ?? "")}`;
@@ -57,8 +50,9 @@ const maxCanaryStep: BuiltinRule = ({ object, oldObject, params, rolloutsOn }) =
       if (!isObject(rule) || !isObject(oldRule)) return;
       const route = readArray(rule.route);
       const oldRoute = readArray(oldRule.route);
-      const oldShare = new Map(oldRoute.map((d, j) => [destKey(d), shares(oldRoute)[j] ?? 0]));
-      const now = shares(route);
+      const oldShares = routeShares(oldRoute);
+      const oldShare = new Map(oldRoute.map((d, j) => [destKey(d), oldShares[j] ?? 0]));
+      const now = routeShares(route);
       route.forEach((d, j) => {
         const rise = (now[j] ?? 0) - (oldShare.get(destKey(d)) ?? 0);
         if (rise > maxStep + 1e-9) {

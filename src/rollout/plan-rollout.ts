@@ -2,6 +2,7 @@ import type { ResourceChange } from "../diff/diff-config-sets.ts";
 import { isObject, type JsonValue, readArray } from "../mesh/json.ts";
 import type { ResourceRef } from "../mesh/resource.ts";
 import { refOf } from "../mesh/resource.ts";
+import { routeShares } from "../simulation/weighted-shares.ts";
 import { roundToHundred } from "./round-to-hundred.ts";
 import { stepWeights } from "./step-weights.ts";
 
@@ -98,14 +99,6 @@ function destinationKey(d: JsonValue): string {
   return `${String(dest.host ?? "")}${dest.subset !== undefined ? `:${String(dest.subset)}` : ""}${port !== undefined ? `:${String(port)}` : ""}`;
 }
 
-/** Percent shares of a rule's destinations under Istio's rules (lone destination: 100, absent: 0). */
-function shares(route: JsonValue[]): number[] {
-  if (route.length === 1) return [100];
-  const w = route.map((d) => (isObject(d) && typeof d.weight === "number" ? Math.max(0, d.weight) : 0));
-  const sum = w.reduce((a, b) => a + b, 0);
-  return sum === 0 ? w.map(() => 0) : w.map((x) => (x * 100) / sum);
-}
-
 function weightMoves(base: JsonValue, head: JsonValue, ref: ResourceRef): SteppedRoute[] | "shape" {
   const out: SteppedRoute[] = [];
   for (const protocol of ["http", "tcp", "tls"] as const) {
@@ -118,8 +111,8 @@ function weightMoves(base: JsonValue, head: JsonValue, ref: ResourceRef): Steppe
       const bKeys = br.map(destinationKey);
       const hKeys = hr.map(destinationKey);
       if (bKeys.join("\u0000") !== hKeys.join("\u0000")) return "shape";
-      const from = shares(br);
-      const to = shares(hr);
+      const from = routeShares(br);
+      const to = routeShares(hr);
       if (from.every((f, j) => Math.abs(f - (to[j] ?? 0)) < 1e-9)) continue;
       out.push({ resource: ref, protocol, rule: i, destinations: hKeys, from: roundToHundred(from), to: roundToHundred(to) });
     }

@@ -1,3 +1,5 @@
+import { isObject, type JsonValue } from "../mesh/json.ts";
+
 /** A weight per destination, as written (undefined when the field is absent). */
 export interface Weighted<T> {
   readonly target: T;
@@ -11,9 +13,19 @@ export interface Weighted<T> {
  * `defaultWeight` is 1 for Gateway API backendRefs (whose weights default to 1), 0 for Istio.
  */
 export function weightedShares<T>(items: readonly Weighted<T>[], defaultWeight = 0): { target: T; percent: number }[] {
-  if (items.length === 1 && defaultWeight === 0) return [{ target: (items[0] as Weighted<T>).target, percent: 100 }];
-  const weights = items.map((i) => Math.max(0, i.weight ?? defaultWeight));
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return [];
-  return items.flatMap((item, i) => ((weights[i] ?? 0) > 0 ? [{ target: item.target, percent: ((weights[i] ?? 0) * 100) / sum }] : []));
+  const percents = destinationShares(items.map((i) => i.weight), defaultWeight);
+  return items.flatMap((item, i) => ((percents[i] ?? 0) > 0 ? [{ target: item.target, percent: percents[i] ?? 0 }] : []));
+}
+
+/** The same split as percents, one per destination in order (zeros kept; all zeros when all-zero). */
+export function destinationShares(weights: readonly (number | undefined)[], defaultWeight = 0): number[] {
+  if (weights.length === 1 && defaultWeight === 0) return [100];
+  const w = weights.map((x) => Math.max(0, x ?? defaultWeight));
+  const sum = w.reduce((a, b) => a + b, 0);
+  return sum === 0 ? w.map(() => 0) : w.map((x) => (x * 100) / sum);
+}
+
+/** The split of a VirtualService rule's `route` list. */
+export function routeShares(route: readonly JsonValue[]): number[] {
+  return destinationShares(route.map((d) => (isObject(d) && typeof d.weight === "number" ? d.weight : undefined)));
 }
