@@ -2,8 +2,15 @@ import type { ConfigSet } from "./config-set.ts";
 import { toFqdn } from "./hosts.ts";
 import { isObject, readArray, readString } from "./json.ts";
 
-/** DestinationRule subset names by the FQDN of the rule's host (exact hosts; wildcard DRs are not indexed). */
-export function indexSubsets(set: ConfigSet): Map<string, Set<string>> {
+const memo = new WeakMap<ConfigSet, ReadonlyMap<string, ReadonlySet<string>>>();
+
+/**
+ * DestinationRule subset names by the FQDN of the rule's host (exact hosts; wildcard DRs are not
+ * indexed). A set never changes once built, so the index is made once per set and shared.
+ */
+export function indexSubsets(set: ConfigSet): ReadonlyMap<string, ReadonlySet<string>> {
+  const known = memo.get(set);
+  if (known) return known;
   const out = new Map<string, Set<string>>();
   for (const dr of set.ofKind("DestinationRule.networking.istio.io")) {
     const host = readString(dr.spec.host);
@@ -13,5 +20,6 @@ export function indexSubsets(set: ConfigSet): Map<string, Set<string>> {
     if (!names) out.set(fqdn, (names = new Set()));
     for (const s of readArray(dr.spec.subsets)) if (isObject(s) && typeof s.name === "string") names.add(s.name);
   }
+  memo.set(set, out);
   return out;
 }

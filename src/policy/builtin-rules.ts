@@ -107,7 +107,7 @@ const subsetExists: BuiltinRule = ({ object, head }) => {
  */
 const outlierDetectionForCanaries: BuiltinRule = ({ object, head }) => {
   const out: Violation[] = [];
-  const drs = head.ofKind("DestinationRule.networking.istio.io");
+  const drs = destinationRulesByHost(head);
   readArray(object.spec.http).forEach((rule, i) => {
     const route = isObject(rule) ? readArray(rule.route).filter(isObject) : [];
     const weighted = route.filter((d) => typeof d.weight === "number" && d.weight > 0);
@@ -115,13 +115,29 @@ const outlierDetectionForCanaries: BuiltinRule = ({ object, head }) => {
     const host = readString(isObject(route[0]?.destination) ? route[0].destination.host : undefined);
     if (!host) return;
     const fqdn = toFqdn(host, object.namespace);
-    const dr = drs.find((r) => toFqdn(readString(r.spec.host) ?? "", r.namespace) === fqdn);
+    const dr = drs.get(fqdn);
     const hasOutlier = (p: JsonValue | undefined) => isObject(p) && isObject(p.outlierDetection);
     const covered = dr && (hasOutlier(dr.spec.trafficPolicy) || readArray(dr.spec.subsets).every((s) => isObject(s) && hasOutlier(s.trafficPolicy)));
     if (!covered) out.push({ path: ["spec", "http", i, "route"], message: `canary split on "${host}" has no outlierDetection in its DestinationRule${dr ? ` ${dr.namespace}/${dr.name}` : ""}` });
   });
   return out;
 };
+
+const drMemo = new WeakMap<ConfigSet, ReadonlyMap<string, Resource>>();
+
+/** The first DestinationRule for each host FQDN, made once per (immutable) set. */
+function destinationRulesByHost(set: ConfigSet): ReadonlyMap<string, Resource> {
+  let index = drMemo.get(set);
+  if (!index) {
+    const byHost = new Map<string, Resource>();
+    for (const dr of set.ofKind("DestinationRule.networking.istio.io")) {
+      const fqdn = toFqdn(readString(dr.spec.host) ?? "", dr.namespace);
+      if (!byHost.has(fqdn)) byHost.set(fqdn, dr);
+    }
+    drMemo.set(set, (index = byHost));
+  }
+  return index;
+}
 
 export const BUILTIN_RULES: Readonly<Record<string, BuiltinRule>> = {
   "max-canary-step": maxCanaryStep,
