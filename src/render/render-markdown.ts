@@ -130,7 +130,11 @@ function rolloutSection(r: ChangeReview): string[] {
 function findingsSection(r: ChangeReview, options: MarkdownOptions): string[] {
   if (r.findings.length === 0) return [];
   const byFile = new Map<string, ChangeReview["findings"][number][]>();
-  for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of r.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
   const icon = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;
   const blocks: string[] = [];
   for (const [file, list] of byFile) {
