@@ -1,6 +1,6 @@
 import type { ConfigSet } from "../mesh/config-set.ts";
 import type { FieldPath } from "../mesh/field-path.ts";
-import { toFqdn } from "../mesh/hosts.ts";
+import { fullNameFromFqdn, toFqdn } from "../mesh/hosts.ts";
 import { isObject, type JsonValue, readArray, readString, readStringMap } from "../mesh/json.ts";
 import { type Resource, type ResourceRef, refOf } from "../mesh/resource.ts";
 import { indexNamespaces, listWorkloads, selectorMatches, type Workload, workloadInMesh } from "../mesh/workloads.ts";
@@ -119,14 +119,15 @@ function findConflicts(set: ConfigSet, views: readonly WorkloadMtls[], workloads
     const host = readString(dr.spec.host);
     if (!host) continue;
     const fqdn = toFqdn(host, dr.namespace);
-    const service = set.ofKind("Service").find((s) => toFqdn(s.name, s.namespace) === fqdn);
+    const name = fullNameFromFqdn(fqdn);
+    const service = name ? set.get("Service", name.namespace, name.name) : undefined;
     if (!service) continue; // no inventory for this host: nothing to compare against
     const selector = readStringMap(service.spec.selector);
     if (Object.keys(selector).length === 0) continue;
+    const selected = workloads.filter((w) => w.namespace === service.namespace && selectorMatches(selector, w.labels));
     const subsetLabels = new Map(readArray(dr.spec.subsets).filter(isObject).map((s) => [readString(s.name) ?? "", readStringMap(s.labels)]));
     for (const setting of tlsSettings(dr)) {
-      for (const w of workloads) {
-        if (w.namespace !== service.namespace || !selectorMatches(selector, w.labels)) continue;
+      for (const w of selected) {
         if (setting.subset !== undefined && !selectorMatches(subsetLabels.get(setting.subset) ?? {}, w.labels)) continue;
         const view = byId.get(`${w.namespace}/${w.name}`);
         if (!view) continue;
