@@ -29,7 +29,7 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly isTty: boolean;
-  /** NO_COLOR / FORCE_COLOR from the environment (https://no-color.org). */
+  /** The environment: NO_COLOR turns colour off (https://no-color.org). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -73,7 +73,7 @@ async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const result = { ...checked, findings: [...configFindings, ...checked.findings] };
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
   const summary = summarizeFindings(result.findings, files.length, resources);
-  const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
+  const color = useColor(args, io);
   const report =
     args.format === "json"
       ? renderJson({ findings: result.findings, summary })
@@ -82,9 +82,19 @@ async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
         : args.format === "github"
           ? renderGithub(result.findings)
           : renderText(result.findings, summary, { color });
+  await emit(args, io, report);
+  return shouldFail(result.findings, args.failOn) ? 1 : 0;
+}
+
+/** Colour when asked, else only for a terminal that has not set NO_COLOR, and never into a file. */
+function useColor(args: CheckArgs, io: CliIo): boolean {
+  return args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
+}
+
+/** The report to `--output`, or to standard output. */
+async function emit(args: CheckArgs, io: CliIo, report: string): Promise<void> {
   if (args.output !== undefined) await writeFile(args.output, report);
   else io.stdout(report);
-  return shouldFail(result.findings, args.failOn) ? 1 : 0;
 }
 
 /** `--base`: a folder, else a git ref of the repository the PATHs are in. */
@@ -100,7 +110,7 @@ async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: S
   const review = { ...reviewed, findings: [...configFindings.map((f) => ({ ...f, isNew: true })), ...reviewed.findings] };
   const fresh = review.findings.filter((f) => f.isNew);
   const summary = summarizeFindings(review.findings, head.length, review.resources);
-  const color = args.color ?? (args.output === undefined && io.isTty && !io.env.NO_COLOR);
+  const color = useColor(args, io);
   const report =
     args.format === "markdown"
       ? renderMarkdown(review)
@@ -111,8 +121,7 @@ async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: S
           : args.format === "github"
             ? renderGithub(fresh)
             : renderText(fresh, summarizeFindings(fresh, head.length, review.resources), { color });
-  if (args.output !== undefined) await writeFile(args.output, report);
-  else io.stdout(report);
+  await emit(args, io, report);
   const outage = review.traffic.some((t) => t.outage) && args.failOn !== "never";
   return outage || shouldFail(fresh, args.failOn) ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import { diffConfigSets, type ResourceChange } from "../diff/diff-config-sets.ts";
+import { isObject } from "../mesh/json.ts";
 import type { SourceFile } from "../mesh/parse-documents.ts";
 import { planRollout, type RolloutOptions, type RolloutPlan } from "../rollout/plan-rollout.ts";
 import { collectProbes, diffAuthorization, simulateAuthorization, type AccessChange } from "../simulation/simulate-authorization.ts";
@@ -56,8 +57,8 @@ export function reviewChange(base: readonly SourceFile[], head: readonly SourceF
 export function rolloutOptions(config: MeshgateConfig): RolloutOptions {
   const step = config.policies.get("max-canary-step")?.params?.maxStep;
   const a = config.rollout.analysis;
-  const rate = a.successRate && typeof a.successRate === "object" && !Array.isArray(a.successRate) ? a.successRate.min : undefined;
-  const p99 = a.latencyP99 && typeof a.latencyP99 === "object" && !Array.isArray(a.latencyP99) ? a.latencyP99.maxMs : undefined;
+  const rate = isObject(a.successRate) ? a.successRate.min : undefined;
+  const p99 = isObject(a.latencyP99) ? a.latencyP99.maxMs : undefined;
   return {
     maxStep: typeof step === "number" ? step : DEFAULT_ROLLOUT.maxStep,
     intervalSeconds: config.rollout.intervalSeconds,
