@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -36,15 +36,38 @@ describe("the built Worker bundle in workerd", () => {
     expect(bundle).not.toMatch(/new Function\s*\(|\beval\s*\(/);
   });
 
-  it("checks the example repo and finds what the CLI finds", async () => {
+  async function exampleFiles() {
     const decoder = new TextDecoder();
-    const files = (await readSourceFiles(["examples/bookinfo"], process.cwd())).map((f) => ({
+    return (await readSourceFiles(["examples/bookinfo"], process.cwd())).map((f) => ({
       path: f.path,
       content: typeof f.content === "string" ? f.content : decoder.decode(f.content),
     }));
+  }
+
+  it("checks the example repo and finds what the CLI finds", async () => {
+    const files = await exampleFiles();
     const res = await fetch(`${server?.url}/api/check`, { method: "POST", body: JSON.stringify({ files }) });
     expect(res.status).toBe(200);
     const cli = await runCliCapture(["check", "examples/bookinfo", "--format", "json", "--fail-on", "never"]);
     expect(await res.json()).toEqual(JSON.parse(cli.stdout));
+  });
+
+  it("reads a .meshgate.yaml and runs its custom CEL rules as the CLI does", async () => {
+    const config = `policies:
+  route-timeouts: off
+custom:
+  - id: ratings-needs-retries
+    match: { kinds: [VirtualService] }
+    rule: "!object.spec.hosts.exists(h, h == 'reviews') || object.spec.http.all(r, has(r.retries))"
+    message: reviews routes need retries
+`;
+    const path = join(dir, "meshgate.yaml");
+    await writeFile(path, config);
+    const res = await fetch(`${server?.url}/api/check`, { method: "POST", body: JSON.stringify({ files: await exampleFiles(), config }) });
+    const report = (await res.json()) as { findings: { code: string; rule: string }[] };
+    expect(report.findings.map((f) => f.rule)).toContain("ratings-needs-retries");
+    expect(report.findings.map((f) => f.rule)).not.toContain("route-timeouts");
+    const cli = await runCliCapture(["check", "examples/bookinfo", "--format", "json", "--fail-on", "never", "--config", path]);
+    expect(report).toEqual(JSON.parse(cli.stdout));
   });
 });
