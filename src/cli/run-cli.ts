@@ -16,8 +16,7 @@ import type { SourceFile } from "../mesh/parse-documents.ts";
 import { renderMarkdown } from "../render/render-markdown.ts";
 import { renderReviewJson } from "../render/render-review-json.ts";
 import { reviewChange } from "../review/review-change.ts";
-import { builtinPolicies } from "../policy/builtin-policies.ts";
-import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
+import { policyOptions } from "../policy/policy-options.ts";
 import { matchGlob } from "../policy/match-glob.ts";
 import type { PolicyOptions } from "../review/check-config.ts";
 import { readGitFile } from "./read-git-ref.ts";
@@ -135,19 +134,11 @@ async function loadPolicyOptions(args: CheckArgs, cwd: string): Promise<{ policy
   const today = new Date().toISOString().slice(0, 10);
   const here = await readFile(resolve(cwd, args.config ?? ".meshgate.yaml"), "utf8").catch(() => undefined);
   if (args.config !== undefined && here === undefined) throw new InputError(`--config ${args.config}: cannot be read`);
-  let text = here;
-  let file = args.config ?? ".meshgate.yaml";
-  const findings: Finding[] = [];
   if (args.config === undefined && args.base !== undefined && !(await stat(resolve(cwd, args.base)).catch(() => undefined))?.isDirectory()) {
     const fromBase = await readGitFile(args.base, ".meshgate.yaml", cwd);
-    if (fromBase !== here && here !== undefined) {
-      findings.push({ code: "MG5101", rule: "meshgate.Config", severity: "warning", message: "This change edits .meshgate.yaml, the rules that judge it: it is reviewed with the base's rules, and the edit needs review by their owners.", resource: null, file: ".meshgate.yaml", line: 1, column: 1 });
-    }
-    text = fromBase;
-    file = `.meshgate.yaml (at ${args.base})`;
+    return policyOptions({ file: `.meshgate.yaml (at ${args.base})`, text: fromBase, editedByChange: fromBase !== here && here !== undefined, today });
   }
-  const read = text === undefined ? { config: DEFAULT_CONFIG, findings: [] } : readMeshgateConfig(file, text);
-  return { policy: { policies: builtinPolicies(), config: read.config, today }, findings: [...findings, ...read.findings] };
+  return policyOptions({ file: args.config ?? ".meshgate.yaml", text: here, today });
 }
 
 /** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */

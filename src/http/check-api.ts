@@ -5,8 +5,7 @@ import type { SourceFile } from "../mesh/parse-documents.ts";
 import { renderJson } from "../render/render-json.ts";
 import { checkConfig } from "../review/check-config.ts";
 import { summarizeFindings } from "../review/summarize-findings.ts";
-import { builtinPolicies } from "../policy/builtin-policies.ts";
-import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
+import { policyOptions } from "../policy/policy-options.ts";
 
 /** Largest request body the check API reads: the engine's own per-file limits apply inside it. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -36,8 +35,8 @@ export const checkApi = new Hono<{ Bindings: CheckApiBindings }>().post("/api/ch
   const meshConfig = isObject(body) && isObject(body.meshConfig) ? readMeshConfig(body.meshConfig) : undefined;
   const namespace = isObject(body) && typeof body.namespace === "string" ? body.namespace : "default";
   const configText = isObject(body) && typeof body.config === "string" ? body.config : undefined;
-  const read = configText === undefined ? { config: DEFAULT_CONFIG, findings: [] } : readMeshgateConfig(".meshgate.yaml", configText);
-  const policy = { policies: builtinPolicies(), config: read.config, today: new Date().toISOString().slice(0, 10) };
+  const read = policyOptions({ file: ".meshgate.yaml", text: configText, today: new Date().toISOString().slice(0, 10) });
+  const policy = read.policy;
   const result = checkConfig(files, { defaultNamespace: namespace, policy, ...(meshConfig ? { meshConfig } : {}) });
   const findings = [...read.findings, ...result.findings];
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
