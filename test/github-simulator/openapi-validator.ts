@@ -77,16 +77,21 @@ export function validateResponse(r: {
   const operation = matchOperation(r.method, r.path);
   const success = r.status >= 200 && r.status < 300;
   if (!operation) return success ? [`${r.method.toUpperCase()} ${r.path}: no such operation in GitHub's API`] : [];
-  if (r.contentType !== undefined && !isJsonContentType(r.contentType)) return [];
+  const mediaType = r.contentType?.split(";")[0]?.trim().toLowerCase();
   const label = `${operation.operationId} ${r.status}`;
   const response = documentedResponse(operation, r.status);
   if (response === undefined) {
     if (success) return [`${label}: status ${r.status} is not documented (documented: ${Object.keys(operation.responses).join(", ")})`];
-    if (r.status < 400) return [];
+    if (r.status < 400 || (mediaType !== undefined && !isJsonContentType(mediaType))) return [];
     return validateWith(compileCached("basic-error", () => BASIC_ERROR_SCHEMA), label, r.body);
   }
-  const validate = compileCached(`${operation.method} ${operation.template} ${r.status}`, () => jsonSchemaOf(response));
-  return validateWith(validate, label, r.body);
+  const documented = mediaType !== undefined && documentedMediaTypes(response).includes(mediaType);
+  // A media type the operation documents (application/vnd.github.object) is checked against its own schema;
+  // any other JSON against the application/json schema; raw and diff media types are not checked.
+  if (mediaType !== undefined && !documented && !isJsonContentType(mediaType)) return [];
+  const chosen = documented ? mediaType : undefined;
+  const key = `${operation.method} ${operation.template} ${r.status} ${chosen ?? "json"}`;
+  return validateWith(compileCached(key, () => schemaOf(response, chosen)), label, r.body);
 }
 
 /** Errors in a webhook payload against the description's webhook for this event (X-GitHub-Event) and action. */
@@ -154,17 +159,21 @@ function documentedResponse(operation: Operation, status: number): JsonObject | 
   return isObject(response) ? response : undefined;
 }
 
-/** The response's application/json schema as JSON Schema, or null when the response has no JSON body. */
-function jsonSchemaOf(response: JsonObject): JsonValue | null {
+function documentedMediaTypes(response: JsonObject): string[] {
+  const content = response["content"];
+  return isObject(content) ? Object.keys(content) : [];
+}
+
+/** The response's schema for a media type (default: its JSON one) as JSON Schema, or null when it has none. */
+function schemaOf(response: JsonObject, mediaType: string | undefined): JsonValue | null {
   const content = response["content"];
   if (!isObject(content)) return null;
-  const media = Object.entries(content).find(([type]) => isJsonContentType(type))?.[1];
+  const media = mediaType === undefined ? Object.entries(content).find(([type]) => isJsonContentType(type))?.[1] : content[mediaType];
   return isObject(media) && media["schema"] !== undefined ? toJsonSchema(media["schema"]) : null;
 }
 
-function isJsonContentType(contentType: string): boolean {
-  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  return type === "application/json" || type.endsWith("+json");
+function isJsonContentType(mediaType: string): boolean {
+  return mediaType === "application/json" || mediaType.endsWith("+json");
 }
 
 function compileCached(key: string, schemaOf: () => JsonValue | null | object): ValidateFunction | null {

@@ -101,6 +101,17 @@ describe("validateResponse", () => {
     expect(errors.filter((e) => e.includes("target") || e.includes("submodule_git_url") || e.includes("must be array"))).toEqual([]);
   });
 
+  it("checks a media type the operation documents against its own schema", () => {
+    const path = "/repos/acme/mesh/contents/mesh";
+    const object = { ...contentFile({ type: "dir", name: "mesh", path: "mesh" }), entries: [] };
+    const { content: _content, encoding: _encoding, ...directory } = object;
+    expect(validateResponse({ method: "GET", path, status: 200, body: directory, contentType: "application/vnd.github.object" })).toEqual([]);
+    // As application/json a directory is an array of entries: the object form matches none of the oneOf branches.
+    expect(validateResponse({ method: "GET", path, status: 200, body: directory, contentType: "application/json; charset=utf-8" })).toContain(
+      "repos/get-content 200: / must match exactly one schema in oneOf",
+    );
+  });
+
   it("does not check raw media types or documented statuses without a body", () => {
     const path = "/repos/acme/mesh/contents/mesh/reviews-vs.yaml";
     expect(validateResponse({ method: "GET", path, status: 200, body: "kind: VirtualService\n", contentType: "application/vnd.github.raw+yaml" })).toEqual([]);
