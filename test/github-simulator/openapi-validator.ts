@@ -251,6 +251,9 @@ function matchSegments(matchers: readonly SegmentMatcher[], segments: readonly s
   if (m === matchers.length) return s === segments.length ? 0 : undefined;
   const matcher = matchers[m];
   const segment = segments[s];
+  // `contents/` with an empty path is the repository's root directory (what Octokit asks for path "").
+  const isLast = m === matchers.length - 1 && s === segments.length - 1;
+  if (matcher?.kind === "parameter" && matcher.multi && segment === "" && isLast) return 0;
   if (matcher === undefined || segment === undefined || segment === "") return undefined;
   if (matcher.kind === "literal") return matcher.text === segment ? matchSegments(matchers, segments, m + 1, s + 1) : undefined;
   if (matcher.kind === "mixed") return matcher.pattern.test(segment) ? matchSegments(matchers, segments, m + 1, s + 1) : undefined;

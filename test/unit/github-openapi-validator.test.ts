@@ -47,6 +47,7 @@ describe("findOperation", () => {
   it.each([
     ["GET", "/repos/acme/mesh/pulls/7/files", "pulls/list-files", "/repos/{owner}/{repo}/pulls/{pull_number}/files"],
     ["GET", "/repos/acme/mesh/contents/deploy/istio/vs.yaml?ref=main", "repos/get-content", "/repos/{owner}/{repo}/contents/{path}"],
+    ["GET", "/repos/acme/mesh/contents/", "repos/get-content", "/repos/{owner}/{repo}/contents/{path}"],
     ["GET", "/repos/acme/mesh/contents/.meshgate.yaml", "repos/get-content", "/repos/{owner}/{repo}/contents/{path}"],
     ["GET", "/repos/acme/mesh/compare/main...feature/canary", "repos/compare-commits-with-basehead", "/repos/{owner}/{repo}/compare/{basehead}"],
     ["GET", `/repos/acme/mesh/commits/${SHA}/check-runs`, "checks/list-for-ref", "/repos/{owner}/{repo}/commits/{ref}/check-runs"],
