@@ -1,0 +1,135 @@
+import type { SourceFile } from "../mesh/parse-documents.ts";
+import { parseDocuments } from "../mesh/parse-documents.ts";
+import { matchGlob } from "../policy/match-glob.ts";
+import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
+import type { ChangedFile, PullRequestInfo, RepoGitHub } from "../github/repo-github.ts";
+import { PULL_FILES_LIMIT } from "../github/repo-github.ts";
+import { indexFile, type MeshIndex, relatedPaths, relationKeys } from "./mesh-index.ts";
+
+export const CONFIG_FILE = ".meshgate.yaml";
+const YAML = /\.ya?ml$/i;
+
+/** Where the repo's mesh index is kept between reviews. */
+export interface IndexStore {
+  load(): Promise<MeshIndex | undefined>;
+  save(index: MeshIndex): Promise<void>;
+}
+
+/** Everything a review of one pull request needs, read from GitHub. */
+export interface LoadedChange {
+  /** The base's `.meshgate.yaml` (undefined: none), and whether the PR edits it. */
+  readonly config: { readonly text: string | undefined; readonly edited: boolean };
+  /** Mesh files the PR touches (head paths, and old paths of renames and removals). */
+  readonly changed: ReadonlySet<string>;
+  /** Base and head: the changed files on each side plus the unchanged files related to them. */
+  readonly base: readonly SourceFile[];
+  readonly head: readonly SourceFile[];
+  readonly related: number;
+  readonly notes: readonly string[];
+}
+
+function isMeshPath(path: string, globs: readonly string[]): boolean {
+  return path !== CONFIG_FILE && YAML.test(path) && globs.some((g) => matchGlob(g, path));
+}
+
+function text(content: string | Uint8Array | null | undefined): string | Uint8Array | undefined {
+  return content === null ? undefined : content;
+}
+
+function contentText(content: string | Uint8Array): string {
+  return typeof content === "string" ? content : new TextDecoder().decode(content);
+}
+
+/**
+ * Reads a pull request economically: its file list, then one GraphQL query for the base's
+ * `.meshgate.yaml` and both sides of every changed YAML file, then the unchanged files the repo's
+ * mesh index relates to them (at the base, which is what they are after merging). The index is built
+ * once per repository and brought up to date from a comparison when the base moves.
+ */
+export async function loadChange(gh: RepoGitHub, pr: PullRequestInfo, store: IndexStore): Promise<LoadedChange> {
+  const notes: string[] = [];
+  const { files, truncated } = await gh.pullRequestFiles(pr.number);
+  if (truncated) notes.push(`GitHub lists at most ${PULL_FILES_LIMIT.toLocaleString("en-US")} files of a pull request; files beyond those were not reviewed.`);
+  const yaml = files.filter((f) => YAML.test(f.path) || (f.previousPath !== undefined && YAML.test(f.previousPath)));
+  const configEdited = files.some((f) => f.path === CONFIG_FILE || f.previousPath === CONFIG_FILE);
+  const baseExpr = (f: ChangedFile) => `${pr.baseSha}:${f.previousPath ?? f.path}`;
+  const headExpr = (f: ChangedFile) => `${pr.headSha}:${f.path}`;
+  const configExpr = `${pr.baseSha}:${CONFIG_FILE}`;
+  const blobs = await gh.readBlobs([configExpr, ...yaml.flatMap((f) => [...(f.status === "added" ? [] : [baseExpr(f)]), ...(f.status === "removed" ? [] : [headExpr(f)])])]);
+  const configContent = blobs.get(configExpr);
+  const configText = configContent === null || configContent === undefined ? undefined : contentText(configContent);
+  const globs = (configText === undefined ? DEFAULT_CONFIG : readMeshgateConfig(CONFIG_FILE, configText).config).paths;
+
+  const mesh = yaml.filter((f) => isMeshPath(f.path, globs) || (f.previousPath !== undefined && isMeshPath(f.previousPath, globs)));
+  const changed = new Set(mesh.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path])));
+  const base: SourceFile[] = [];
+  const head: SourceFile[] = [];
+  for (const f of mesh) {
+    const before = text(blobs.get(baseExpr(f)));
+    const after = text(blobs.get(headExpr(f)));
+    if (before !== undefined) base.push({ path: f.previousPath ?? f.path, content: before });
+    if (after !== undefined) head.push({ path: f.path, content: after });
+  }
+  const result = { config: { text: configText, edited: configEdited }, changed, notes };
+  if (mesh.length === 0) return { ...result, base, head, related: 0 };
+
+  const { index, contents } = await currentIndex(gh, pr.baseSha, globs, store);
+  const keys = new Set<string>();
+  for (const f of [...base, ...head]) for (const r of parseDocuments(f, { defaultNamespace: "default" }).resources) for (const k of relationKeys(r)) keys.add(k);
+  const related = relatedPaths(index, keys, changed, "istio-system");
+  const missing = related.filter((p) => !contents.has(p));
+  const fetched = missing.length > 0 ? await gh.readBlobs(missing.map((p) => `${pr.baseSha}:${p}`)) : new Map();
+  for (const path of related) {
+    const content = text(contents.get(path) ?? fetched.get(`${pr.baseSha}:${path}`));
+    if (content === undefined) continue;
+    base.push({ path, content });
+    head.push({ path, content });
+  }
+  return { ...result, base, head, related: related.length };
+}
+
+/**
+ * The mesh index at `commit`: stored, updated from a comparison (one call plus the changed files), or
+ * built from the tree (one call plus the mesh files, which this review then reuses).
+ */
+async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly string[], store: IndexStore): Promise<{ index: MeshIndex; contents: Map<string, string | Uint8Array | null> }> {
+  const stored = await store.load();
+  if (stored?.commit === commit) return { index: stored, contents: new Map() };
+  if (stored) {
+    const diff = await gh.compareFiles(stored.commit, commit);
+    if (diff.complete) {
+      const files: Record<string, readonly string[]> = { ...stored.files };
+      const touched = diff.files.filter((f) => isMeshPath(f.path, globs) || (f.previousPath !== undefined && isMeshPath(f.previousPath, globs)));
+      for (const f of touched) {
+        delete files[f.path];
+        if (f.previousPath) delete files[f.previousPath];
+      }
+      const live = touched.filter((f) => f.status !== "removed" && isMeshPath(f.path, globs));
+      const blobs = live.length > 0 ? await gh.readBlobs(live.map((f) => `${commit}:${f.path}`)) : new Map<string, string | Uint8Array | null>();
+      const contents = new Map<string, string | Uint8Array | null>();
+      for (const f of live) {
+        const content = blobs.get(`${commit}:${f.path}`);
+        if (content === null || content === undefined) continue;
+        files[f.path] = indexFile({ path: f.path, content });
+        contents.set(f.path, content);
+      }
+      const index = { commit, files };
+      await store.save(index);
+      return { index, contents };
+    }
+  }
+  const tree = await gh.treePaths(commit);
+  const paths = tree.paths.filter((p) => isMeshPath(p, globs));
+  const blobs = paths.length > 0 ? await gh.readBlobs(paths.map((p) => `${commit}:${p}`)) : new Map<string, string | Uint8Array | null>();
+  const files: Record<string, readonly string[]> = {};
+  const contents = new Map<string, string | Uint8Array | null>();
+  for (const p of paths) {
+    const content = blobs.get(`${commit}:${p}`);
+    if (content === null || content === undefined) continue;
+    files[p] = indexFile({ path: p, content });
+    contents.set(p, content);
+  }
+  const index = { commit, files };
+  await store.save(index);
+  return { index, contents };
+}
