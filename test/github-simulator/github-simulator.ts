@@ -112,7 +112,10 @@ export interface GitHubSimulator {
   readonly deliveries: readonly Delivery[];
 }
 
-/** Starts a GitHub API simulator on 127.0.0.1 with a random port; see README section on the App for what it covers. */
+/**
+ * Starts a GitHub API simulator on 127.0.0.1 (random port): api.github.com as a GitHub App uses it,
+ * with state kept in real bare git repositories, and webhooks signed and delivered to `webhookUrl`.
+ */
 export async function startGitHubSimulator(options: SimulatorOptions): Promise<GitHubSimulator> {
   const state = new SimulatorState(options.app);
   const webhooks = new WebhookSender({ secret: options.webhookSecret, appId: options.app.id, events: options.app.events, url: options.webhookUrl });
@@ -300,7 +303,7 @@ async function serve(runtime: SimulatorRuntime, req: IncomingMessage, res: Serve
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", runtime.state.apiUrl);
   const requestId = `${randomBytes(2).toString("hex").toUpperCase()}:${randomBytes(3).toString("hex").toUpperCase()}:${randomBytes(4).toString("hex").toUpperCase()}`;
-  const { response, installationId } = await handleApiRequest(runtime, { method, url, headers: req.headers, body: Buffer.concat(chunks) }, requestId);
+  const { response, installationId } = await handleApiRequest(runtime, { method, url, remoteAddress: req.socket.remoteAddress ?? "127.0.0.1", headers: req.headers, body: Buffer.concat(chunks) }, requestId);
   const headers: Record<string, string> = {
     "x-github-api-version-selected": "2022-11-28",
     "x-github-media-type": "github.v3; format=json",

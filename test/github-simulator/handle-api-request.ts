@@ -4,7 +4,7 @@ import { apiError, notFound } from "./api-response.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { rateLimitHeaders } from "./rate-limiter.ts";
 import type { PermissionNeed, RequestContext, Route } from "./route.ts";
-import type { SimulatorState, TokenState } from "./simulator-state.ts";
+import type { InstallationState, SimulatorState, TokenState } from "./simulator-state.ts";
 import { verifyAppJwt } from "./verify-app-jwt.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
@@ -28,6 +28,7 @@ export interface SimulatorRuntime {
 
 export interface ApiRequest {
   method: string;
+  remoteAddress: string;
   url: URL;
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -35,65 +36,90 @@ export interface ApiRequest {
 
 const SECONDARY_LIMIT = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID";
 
+/** Who is calling, from the Authorization header; decides the rate-limit bucket. */
+type Caller =
+  | { kind: "anonymous" }
+  | { kind: "bad-token" }
+  | { kind: "jwt"; value: string }
+  | { kind: "installation"; token: TokenState; installation: InstallationState };
+
+/** "The primary rate limit for unauthenticated requests is 60 requests per hour" (per originating IP). */
+const ANONYMOUS_LIMIT = 60;
+
 /**
- * One REST or GraphQL request, in GitHub's order: route, credentials, primary rate limit, (injected
+ * One REST or GraphQL request, in GitHub's order: credentials, primary rate limit, route, (injected
  * failures), repository visibility, installation permissions, then the route itself.
  */
 export async function handleApiRequest(runtime: SimulatorRuntime, request: ApiRequest, requestId: string): Promise<{ response: ApiResponse; installationId?: number }> {
-  const path = request.url.pathname;
-  const match = findRoute(runtime.routes, request.method, path);
-  if (match === null) return { response: notFound() };
-  const { route, params } = match;
   const now = new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  const caller = identifyCaller(runtime, request.headers, now);
+  const installationId = caller.kind === "installation" ? caller.installation.id : undefined;
+  const answer = (response: ApiResponse, headers: Record<string, string>) => ({ response: withHeaders(response, headers), ...(installationId === undefined ? {} : { installationId }) });
+
+  const match = findRoute(runtime.routes, request.method, request.url.pathname);
+  const resource = match?.route.kind === "token" ? match.route.resource : "core";
+  // App JWT requests are checked before they count; everyone else is counted first, as on GitHub.
+  if (match?.route.kind === "app" || (match === null && caller.kind === "jwt")) {
+    const jwtCheck = caller.kind === "jwt" ? verifyAppJwt(caller.value, runtime.state.app, nowSeconds) : { ok: false as const, message: "A JSON web token could not be decoded" };
+    if (!jwtCheck.ok) return answer(apiError(401, jwtCheck.message), {});
+  }
+  const bucket =
+    caller.kind === "installation" ? `installation:${caller.installation.id}` : caller.kind === "jwt" ? `app:${runtime.state.app.id}` : `anonymous:${request.remoteAddress}`;
+  const limit = runtime.limiter.take(bucket, resource, nowSeconds, caller.kind === "anonymous" || caller.kind === "bad-token" ? ANONYMOUS_LIMIT : undefined);
+  const headers = rateLimitHeaders(limit.state);
+  if (!limit.allowed) {
+    const message =
+      caller.kind === "installation"
+        ? `API rate limit exceeded for installation ID ${caller.installation.id}.`
+        : caller.kind === "jwt"
+          ? `API rate limit exceeded for app ID ${runtime.state.app.id}.`
+          : `API rate limit exceeded for ${request.remoteAddress}. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)`;
+    return answer(apiError(403, message, {}, "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"), headers);
+  }
+  if (caller.kind === "bad-token") return answer(apiError(401, "Bad credentials"), headers);
+  if (match === null) return answer(notFound(), headers);
+
+  const { route, params } = match;
   let body: unknown = undefined;
   if (request.body.length > 0) {
     try {
       body = JSON.parse(request.body.toString("utf8"));
     } catch {
-      return { response: apiError(400, "Problems parsing JSON") };
+      return answer(apiError(400, "Problems parsing JSON"), headers);
     }
   }
   const base: RequestContext = { state: runtime.state, webhooks: runtime.webhooks, url: request.url, params, body, headers: request.headers, now };
-  const credentials = readCredentials(request.headers);
+  const run = async (handle: () => ApiResponse | Promise<ApiResponse>) => answer(await injectedOr(runtime, request, requestId, handle), headers);
 
-  if (route.kind === "app") {
-    if (credentials?.kind !== "jwt") return { response: apiError(401, "A JSON web token could not be decoded") };
-    const check = verifyAppJwt(credentials.value, runtime.state.app, nowSeconds);
-    if (!check.ok) return { response: apiError(401, check.message) };
-    const limit = runtime.limiter.take(`app:${runtime.state.app.id}`, "core", nowSeconds);
-    return { response: withHeaders(await injectedOr(runtime, request, requestId, () => route.handle(base)), rateLimitHeaders(limit.state)) };
-  }
-
-  if (credentials === null) {
+  if (route.kind === "app") return run(() => route.handle(base));
+  if (caller.kind === "anonymous") {
     // Private repositories are invisible without credentials; GraphQL always wants them.
-    return { response: route.kind === "token" && route.resource === "graphql" ? apiError(401, "This endpoint requires you to be authenticated.") : notFound() };
+    return answer(route.kind === "token" && route.resource === "graphql" ? apiError(401, "This endpoint requires you to be authenticated.") : notFound(), headers);
   }
-  if (credentials.kind === "jwt") return { response: apiError(403, "Resource not accessible by integration") };
-  const token = runtime.state.tokens.get(credentials.value);
-  if (token === undefined || token.expiresAt <= now.getTime()) return { response: apiError(401, "Bad credentials") };
-  const installation = runtime.state.installations.get(token.installationId);
-  if (installation === undefined) return { response: apiError(401, "Bad credentials") };
-  const installationId = installation.id;
-  const resource = route.kind === "token" ? route.resource : "core";
-  const limit = runtime.limiter.take(`installation:${installationId}`, resource, nowSeconds);
-  const headers = rateLimitHeaders(limit.state);
-  if (!limit.allowed) {
-    return { installationId, response: withHeaders(apiError(403, `API rate limit exceeded for installation ID ${installationId}.`, {}, "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"), headers) };
-  }
+  if (caller.kind === "jwt") return answer(apiError(403, "Resource not accessible by integration"), headers);
+  const { token, installation } = caller;
   const tokenContext = { ...base, token, installation, rateLimit: limit.state };
-  if (route.kind === "token") {
-    return { installationId, response: withHeaders(await injectedOr(runtime, request, requestId, () => route.handle(tokenContext)), headers) };
-  }
+  if (route.kind === "token") return run(() => route.handle(tokenContext));
   const repo = runtime.state.repo(params["owner"] ?? "", params["repo"] ?? "");
-  if (repo === undefined || runtime.state.installationFor(repo)?.id !== installationId || (token.repos !== null && !token.repos.has(repo.fullName.toLowerCase()))) {
-    return { installationId, response: withHeaders(notFound(), headers) };
+  if (repo === undefined || runtime.state.installationFor(repo)?.id !== installation.id || (token.repos !== null && !token.repos.has(repo.fullName.toLowerCase()))) {
+    return answer(notFound(), headers);
   }
   if (!permitted(token, route.permission)) {
     const accepted = route.permission.anyOf.map((scope) => `${scope}=${route.permission.level}`).join("; ");
-    return { installationId, response: withHeaders(apiError(403, "Resource not accessible by integration"), { ...headers, "x-accepted-github-permissions": accepted }) };
+    return answer(apiError(403, "Resource not accessible by integration"), { ...headers, "x-accepted-github-permissions": accepted });
   }
-  return { installationId, response: withHeaders(await injectedOr(runtime, request, requestId, () => route.handle({ ...tokenContext, repo })), headers) };
+  return run(() => route.handle({ ...tokenContext, repo }));
+}
+
+function identifyCaller(runtime: SimulatorRuntime, headers: IncomingHttpHeaders, now: Date): Caller {
+  const credentials = readCredentials(headers);
+  if (credentials === null) return { kind: "anonymous" };
+  if (credentials.kind === "jwt") return { kind: "jwt", value: credentials.value };
+  const token = runtime.state.tokens.get(credentials.value);
+  const installation = token === undefined ? undefined : runtime.state.installations.get(token.installationId);
+  if (token === undefined || installation === undefined || token.expiresAt <= now.getTime()) return { kind: "bad-token" };
+  return { kind: "installation", token, installation };
 }
 
 function findRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | null {

@@ -15,21 +15,22 @@ export class RateLimiter {
   readonly #windows = new Map<string, { used: number; reset: number }>();
   readonly #limit: number;
 
+  /** `limitPerHour` is the default budget; `take` may name another (60 for unauthenticated callers). */
   constructor(limitPerHour: number) {
     this.#limit = limitPerHour;
   }
 
   /** Counts one request for `key`; `allowed` false when the budget was already spent. */
-  take(key: string, resource: string, nowSeconds: number): { allowed: boolean; state: RateLimitState } {
+  take(key: string, resource: string, nowSeconds: number, limit = this.#limit): { allowed: boolean; state: RateLimitState } {
     const id = `${key}|${resource}`;
     let window = this.#windows.get(id);
     if (window === undefined || nowSeconds >= window.reset) {
       window = { used: 0, reset: nowSeconds + 3600 };
       this.#windows.set(id, window);
     }
-    const allowed = window.used < this.#limit;
+    const allowed = window.used < limit;
     if (allowed) window.used++;
-    return { allowed, state: { limit: this.#limit, remaining: this.#limit - window.used, used: window.used, reset: window.reset, resource } };
+    return { allowed, state: { limit, remaining: limit - window.used, used: window.used, reset: window.reset, resource } };
   }
 }
 

@@ -5,7 +5,7 @@ export interface Delivery {
   id: string;
   event: string;
   action: string | null;
-  /** The receiver's HTTP status; 0 when it could not be reached or did not answer within 10 s. */
+  /** The receiver's HTTP status; 0 when there is no webhook URL, or it could not be reached or did not answer within 10 s. */
   status: number;
   durationMs: number;
   responseBody: string;
@@ -68,10 +68,15 @@ export class WebhookSender {
 
   async #post(id: string, event: string, body: Buffer, payload: unknown, redelivery: boolean): Promise<Delivery> {
     const url = this.#target.url;
-    if (url === undefined) throw new Error("no webhook URL is set (setWebhookUrl)");
     const action = typeof payload === "object" && payload !== null && "action" in payload && typeof payload.action === "string" ? payload.action : null;
     const started = performance.now();
     const delivery: Delivery = { id, event, action, status: 0, durationMs: 0, responseBody: "", redelivery, payload };
+    if (url === undefined) {
+      // Like an app without a webhook URL: nothing is sent, and the delivery can be redelivered once one is set.
+      delivery.error = "no webhook URL is set (setWebhookUrl)";
+      this.deliveries.push(delivery);
+      return delivery;
+    }
     try {
       const response = await fetch(url, {
         method: "POST",

@@ -191,9 +191,12 @@ describe("GitHub simulator", () => {
       const bad = await call(sim, "GET", "/repos/acme/mesh", "token ghs_notatokenatall0000000000");
       expect([bad.status, bad.json()["message"]]).toEqual([401, "Bad credentials"]);
       expect((await call(sim, "GET", "/repos/acme/not-installed", `token ${token}`)).status).toBe(404);
-      expect((await call(sim, "GET", "/repos/acme/mesh", null)).status).toBe(404);
+      const anonymous = await call(sim, "GET", "/repos/acme/mesh", null);
+      expect(anonymous.status).toBe(404);
+      expect(anonymous.headers.get("x-ratelimit-limit")).toBe("60");
       const unknown = await call(sim, "GET", "/repos/acme/mesh/made-up-route", `token ${token}`);
       expect(unknown.json()).toMatchObject({ message: "Not Found", status: "404" });
+      expect(unknown.headers.get("x-ratelimit-limit")).toBe("5000");
     });
 
     it("enforces the token's permissions: 403 for checks:write on a token narrowed to contents:read", async () => {
@@ -234,6 +237,28 @@ describe("GitHub simulator", () => {
       expect((await call(small, "GET", "/repos/acme/mesh", `token ${await installationToken(small, id)}`)).status).toBe(403);
     } finally {
       await small.close();
+    }
+  });
+
+  it("caps a pull request's file list at 3,000 files and a comparison's at 300", async () => {
+    const big = await startGitHubSimulator({ app: appConfig(), webhookSecret: SECRET });
+    try {
+      await big.createRepository("acme", "big", { "README.md": "big\n" });
+      const { installationId: id } = await big.installApp("acme", ["big"]);
+      const bigToken = await installationToken(big, id);
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 3001; i++) files[`mesh/vs-${String(i).padStart(4, "0")}.yaml`] = `n: ${i}\n`;
+      await big.commit("acme", "big", "huge", files, "3,001 files");
+      const { number, delivery } = await big.openPullRequest("acme", "big", { head: "huge", title: "Huge" });
+      expect([delivery.status, delivery.error]).toEqual([0, "no webhook URL is set (setWebhookUrl)"]);
+      const last = await call(big, "GET", `/repos/acme/big/pulls/${number}/files?per_page=100&page=30`, `token ${bigToken}`);
+      expect(last.json()).toHaveLength(100);
+      expect(last.headers.get("link")).not.toContain('rel="next"');
+      expect((await call(big, "GET", `/repos/acme/big/pulls/${number}/files?per_page=100&page=31`, `token ${bigToken}`)).json()).toEqual([]);
+      const compared = (await call(big, "GET", "/repos/acme/big/compare/main...huge", `token ${bigToken}`)).json();
+      expect(compared["files"]).toHaveLength(300);
+    } finally {
+      await big.close();
     }
   });
 
