@@ -96,6 +96,8 @@ function createCheckRun(ctx: RepoContext): ApiResponse {
   const error = applyChanges(run, body, true, ctx.now);
   if (error !== null) return error;
   ctx.repo.checkRuns.push(run);
+  ctx.webhooks.notify("check_run", () => checkRunPayload(ctx.state, ctx.repo, run, "created", ctx.state.bot));
+  if (run.status === "completed") ctx.webhooks.notify("check_run", () => checkRunPayload(ctx.state, ctx.repo, run, "completed", ctx.state.bot));
   return ok(renderCheckRun(ctx.state, ctx.repo, run), 201);
 }
 
@@ -107,7 +109,9 @@ function updateCheckRun(ctx: RepoContext): ApiResponse {
   const draft: CheckRunRecord = { ...run, output: { ...run.output }, annotations: [...run.annotations] };
   const error = applyChanges(draft, body, false, ctx.now);
   if (error !== null) return error;
+  const completing = run.status !== "completed" && draft.status === "completed";
   Object.assign(run, draft);
+  if (completing) ctx.webhooks.notify("check_run", () => checkRunPayload(ctx.state, ctx.repo, run, "completed", ctx.state.bot));
   return ok(renderCheckRun(ctx.state, ctx.repo, run));
 }
 

@@ -6,6 +6,7 @@ import type { CommentState } from "./simulator-state.ts";
 import { isoSeconds } from "./simulator-state.ts";
 import { isPage, paginate, pageResponse } from "./paginate.ts";
 import { renderIssueComment } from "./render-issue-comment.ts";
+import { issueCommentPayload } from "./webhook-payloads.ts";
 
 /** Issue and PR comment bodies are capped at 65,536 characters. */
 export const MAX_COMMENT_LENGTH = 65536;
@@ -31,6 +32,8 @@ export const commentRoutes: Route[] = [
     const now = isoSeconds(ctx.now);
     const comment: CommentState = { id: ctx.state.nextId(2_000_000_000), issueNumber: number, body, user: ctx.state.bot, viaApp: true, createdAt: now, updatedAt: now };
     ctx.repo.comments.push(comment);
+    const pull = ctx.repo.pulls.get(number);
+    if (pull !== undefined) ctx.webhooks.notify("issue_comment", () => issueCommentPayload(ctx.state, ctx.repo, pull, comment, "created"));
     const rendered = renderIssueComment(ctx.state, ctx.repo, comment);
     return ok(rendered, 201, { location: rendered.url });
   }),
@@ -43,8 +46,11 @@ export const commentRoutes: Route[] = [
     if (comment === undefined) return notFound();
     const body = readBody(ctx);
     if (typeof body !== "string") return body;
+    const from = comment.body;
     comment.body = body;
     comment.updatedAt = isoSeconds(ctx.now);
+    const pull = ctx.repo.pulls.get(comment.issueNumber);
+    if (pull !== undefined) ctx.webhooks.notify("issue_comment", () => issueCommentPayload(ctx.state, ctx.repo, pull, comment, "edited", { body: { from } }));
     return ok(renderIssueComment(ctx.state, ctx.repo, comment));
   }),
   repoRoute("DELETE", "/issues/comments/(?<id>\\d+)", WRITE, (ctx) => {

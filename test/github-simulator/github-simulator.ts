@@ -34,6 +34,12 @@ export interface SimulatorOptions {
   webhookUrl?: string;
   /** Primary rate limit per installation per hour (GitHub's minimum for installations: 5,000). */
   rateLimitPerHour?: number;
+  /**
+   * Deliver the events the app's own writes cause, as GitHub does: `issue_comment.created/edited` for its
+   * comments, `check_run.created/completed` for its runs (when the app subscribes to them). Off by
+   * default so that a test sees only the deliveries it triggers.
+   */
+  deliverOwnEvents?: boolean;
 }
 
 export interface IssueCommentState {
@@ -118,7 +124,7 @@ export interface GitHubSimulator {
  */
 export async function startGitHubSimulator(options: SimulatorOptions): Promise<GitHubSimulator> {
   const state = new SimulatorState(options.app);
-  const webhooks = new WebhookSender({ secret: options.webhookSecret, appId: options.app.id, events: options.app.events, url: options.webhookUrl });
+  const webhooks = new WebhookSender({ secret: options.webhookSecret, appId: options.app.id, events: options.app.events, url: options.webhookUrl, ownEvents: options.deliverOwnEvents ?? false });
   const runtime: SimulatorRuntime = {
     state,
     webhooks,

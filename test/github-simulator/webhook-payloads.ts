@@ -64,12 +64,13 @@ export function checkRunPayload(state: SimulatorState, repo: RepoState, run: Che
 }
 
 /** `issue_comment` on a pull request (the `issue` carries `pull_request`). */
-export function issueCommentPayload(state: SimulatorState, repo: RepoState, pull: PullState, comment: CommentState, action: string) {
+export function issueCommentPayload(state: SimulatorState, repo: RepoState, pull: PullState, comment: CommentState, action: string, changes?: { body: { from: string } }) {
   const api = state.apiUrl;
   const issueUrl = `${api}/repos/${repo.fullName}/issues/${pull.number}`;
   const html = `${WEB_URL}/${repo.fullName}/pull/${pull.number}`;
   return {
     action,
+    ...(changes === undefined ? {} : { changes }),
     issue: {
       url: issueUrl,
       repository_url: `${api}/repos/${repo.fullName}`,

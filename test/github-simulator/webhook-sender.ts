@@ -24,6 +24,8 @@ export interface WebhookTarget {
   appId: number;
   events: readonly string[];
   url: string | undefined;
+  /** Also deliver the events the app's own API calls cause (its comments, its check runs), as GitHub does. */
+  ownEvents: boolean;
 }
 
 /** Sends signed deliveries the way GitHub's Hookshot does, and keeps them for redelivery and assertions. */
@@ -49,6 +51,16 @@ export class WebhookSender {
   /** Whether the app would receive `event` at all. */
   subscribed(event: string): boolean {
     return ALWAYS_DELIVERED.has(event) || this.#target.events.includes(event);
+  }
+
+  /**
+   * An event the app's own API call caused (GitHub sends an app `issue_comment.created` for its own
+   * comment, `check_run.created` for its own run): built now, sent after the API answer, when enabled.
+   */
+  notify(event: string, buildPayload: () => object): void {
+    if (!this.#target.ownEvents || !this.subscribed(event)) return;
+    const payload = buildPayload();
+    setImmediate(() => void this.send(event, payload).catch(() => undefined));
   }
 
   async send(event: string, payload: object): Promise<Delivery> {

@@ -486,6 +486,31 @@ describe("GitHub simulator", () => {
     });
   });
 
+  it("delivers the events the app's own writes cause when asked to, sent by its bot", async () => {
+    const own = await startGitHubSimulator({ app: appConfig(), webhookSecret: SECRET, webhookUrl: receiver.url, deliverOwnEvents: true });
+    try {
+      await own.createRepository("acme", "mesh", { "a.yaml": "a: 1\n" });
+      const sha = await own.commit("acme", "mesh", "topic", { "a.yaml": "a: 2\n" }, "a");
+      const { installationId: id } = await own.installApp("acme", ["mesh"]);
+      const ownToken = await installationToken(own, id);
+      const { number } = await own.openPullRequest("acme", "mesh", { head: "topic", title: "A" });
+      const comment = (await call(own, "POST", `/repos/acme/mesh/issues/${number}/comments`, `token ${ownToken}`, { body: "review" })).json();
+      await call(own, "PATCH", `/repos/acme/mesh/issues/comments/${String(comment["id"])}`, `token ${ownToken}`, { body: "review 2" });
+      await call(own, "POST", "/repos/acme/mesh/check-runs", `token ${ownToken}`, { name: "meshgate", head_sha: sha, conclusion: "success", output: { title: "ok", summary: "ok" } });
+      const expected = ["issue_comment.created", "issue_comment.edited", "check_run.created", "check_run.completed"];
+      for (let i = 0; i < 100 && own.deliveries.length < 2 + expected.length; i++) await new Promise((r) => setTimeout(r, 10));
+      const caused = own.deliveries.slice(2);
+      expect(caused.map((d) => `${d.event}.${d.action ?? ""}`).sort()).toEqual([...expected].sort());
+      for (const d of caused) {
+        expect(validateWebhookPayload(d.event, d.action ?? undefined, d.payload)).toEqual([]);
+        expect(d.payload).toMatchObject({ sender: { login: "meshgate[bot]", type: "Bot" } });
+      }
+      expect(caused.find((d) => d.action === "edited")?.payload).toMatchObject({ changes: { body: { from: "review" } } });
+    } finally {
+      await own.close();
+    }
+  });
+
   it("injects failures for the next matching requests only, with secondary-limit bodies for 429", async () => {
     sim.injectFailure({ method: "GET", path: /\/pulls\/\d+$/, status: 429, headers: { "retry-after": "1" }, times: 2 });
     sim.injectFailure({ path: /\/repos\/acme\/mesh$/, status: 502 });
