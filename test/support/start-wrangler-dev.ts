@@ -3,6 +3,8 @@ import { createServer } from "node:net";
 
 export interface DevServer {
   readonly url: string;
+  /** Everything wrangler and the Worker printed so far (its JSON log lines included). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -22,9 +24,11 @@ async function freePort(): Promise<number> {
  * Serves an already-built Worker script with `wrangler dev --no-bundle`: real workerd, none of the
  * test pool's allowances (the pool permits code generation from strings; workerd does not).
  */
-export async function startWranglerDev(script: string, vars: Record<string, string>): Promise<DevServer> {
+export async function startWranglerDev(script: string, vars: Record<string, string>, persistTo?: string): Promise<DevServer> {
   const port = await freePort();
-  const args = ["node_modules/wrangler/bin/wrangler.js", "dev", script, "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  // `--config` explicitly: given a script, wrangler dev otherwise leaves out the config's Durable Objects.
+  const args = ["node_modules/wrangler/bin/wrangler.js", "dev", script, "--config", "wrangler.toml", "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -46,6 +50,7 @@ export async function startWranglerDev(script: string, vars: Record<string, stri
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    log: () => log,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppHarness, startAppHarness } from "../support/start-app-harness.ts";
+import { exampleRepoFiles, lineOf, shiftCanary, weakenMtls } from "../support/example-repo.ts";
+
+/**
+ * The product end to end: GitHub (the simulator, real git objects, real HTTP, signed webhooks) and
+ * the Worker bundle in workerd. A pull request is opened, pushed to twice and re-requested; GitHub's
+ * resulting state is asserted exactly: one sticky comment, one check run per head, annotations on lines.
+ */
+let app: AppHarness;
+let files: Record<string, string>;
+const OWNER = "acme";
+const REPO = "mesh";
+
+beforeAll(async () => {
+  app = await startAppHarness();
+  files = await exampleRepoFiles("examples/bookinfo");
+  await app.github.createRepository(OWNER, REPO, files);
+  await app.github.installApp(OWNER, [REPO]);
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const runsFor = (sha: string) => app.github.checkRuns(OWNER, REPO, sha);
+const completedRun = (sha: string) => () => runsFor(sha).find((r) => r.status === "completed");
+
+/** Waits for the review of `sha` and returns the API calls it cost (every request since `mark`). */
+async function reviewed(sha: string, mark: number) {
+  const run = await app.waitFor(`the check run of ${sha.slice(0, 7)}`, completedRun(sha));
+  // Writes after the check run (the comment) are part of the same review: wait for the comment to name this head.
+  await app.waitFor("the comment for this head", () => app.github.issueComments(OWNER, REPO, 1).find((c) => c.body.includes(sha.slice(0, 7))));
+  return { run, calls: app.github.requests.slice(mark) };
+}
+
+describe("the GitHub App against the GitHub simulator", { timeout: 60_000 }, () => {
+  let head1: string;
+  let head2: string;
+  let head3: string;
+
+  it("reviews an opened pull request: answers the webhook within a second, posts one comment and a check run", async () => {
+    head1 = await app.github.commit(OWNER, REPO, "canary", { "mesh/reviews.yaml": shiftCanary(files["mesh/reviews.yaml"] as string) }, "reviews: canary to 40%");
+    const mark = app.github.requests.length;
+    const opened = await app.github.openPullRequest(OWNER, REPO, { head: "canary", title: "Shift the reviews canary" });
+    expect(opened.number).toBe(1);
+    expect(opened.delivery.status).toBe(202);
+    expect(opened.delivery.durationMs).toBeLessThan(1000);
+    const { run, calls } = await reviewed(head1, mark);
+    expect(run).toMatchObject({ name: "meshgate", conclusion: "success" });
+    const comments = app.github.issueComments(OWNER, REPO, 1);
+    expect(comments).toHaveLength(1);
+    const body = comments[0]?.body ?? "";
+    expect(body).toContain("<!-- meshgate:sticky -->");
+    // The traffic table shows the canary share the change sets.
+    expect(body).toContain("<code>reviews/v1</code> 100% | <code>reviews/v1</code> 60%, <code>reviews/v2</code> 40%");
+    // The changed file's findings are annotated on their lines: the route to the undefined subset v3.
+    const reviews = shiftCanary(files["mesh/reviews.yaml"] as string);
+    expect(run.annotations).toContainEqual(expect.objectContaining({ path: "mesh/reviews.yaml", start_line: lineOf(reviews, "subset: v3") }));
+    expect(run.annotations.every((a) => a.path === "mesh/reviews.yaml")).toBe(true);
+    expect(calls.length).toBeLessThanOrEqual(10);
+    console.log(`opened: ${calls.length} API calls: ${calls.map((c) => `${c.method} ${c.path}`).join(", ")}`);
+  });
+
+  it("edits the same comment and adds a failing check run when a push weakens mTLS", async () => {
+    const mark = app.github.requests.length;
+    const pushed = await app.github.pushToPullRequest(OWNER, REPO, 1, { "mesh/security.yaml": weakenMtls(files["mesh/security.yaml"] as string) }, "mesh-wide mTLS permissive");
+    head2 = pushed.sha;
+    expect(pushed.delivery.status).toBe(202);
+    const { run, calls } = await reviewed(head2, mark);
+    expect(run.conclusion).toBe("failure");
+    expect(run.annotations).toContainEqual(expect.objectContaining({ path: "mesh/security.yaml", start_line: lineOf(files["mesh/security.yaml"] as string, "mode: STRICT"), annotation_level: "failure" }));
+    const comments = app.github.issueComments(OWNER, REPO, 1);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain("PERMISSIVE");
+    expect(calls.length).toBeLessThanOrEqual(10);
+  });
+
+  it("reviews a second push, then a re-request edits that head's run instead of adding one", async () => {
+    const mark = app.github.requests.length;
+    const pushed = await app.github.pushToPullRequest(OWNER, REPO, 1, { "mesh/security.yaml": files["mesh/security.yaml"] as string }, "back to STRICT");
+    head3 = pushed.sha;
+    const { run } = await reviewed(head3, mark);
+    expect(run.conclusion).toBe("success");
+    expect(app.github.requests.slice(mark).length).toBeLessThanOrEqual(10);
+    const annotationsBefore = run.annotations.length;
+
+    const before = app.github.requests.length;
+    const delivery = await app.github.rerequestCheckRun(OWNER, REPO, run.id);
+    expect(delivery.status).toBe(202);
+    await app.waitFor("the re-requested review", () => app.github.requests.slice(before).find((r) => r.method === "PATCH" && r.path.endsWith(`/check-runs/${run.id}`)));
+    await app.waitFor("the comment after the re-review", () => app.github.requests.slice(before).find((r) => r.method === "PATCH" && r.path.includes("/issues/comments/")));
+    const runs = runsFor(head3);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.conclusion).toBe("success");
+    // GitHub appends annotations on every update: the re-review must not repeat them.
+    expect(runs[0]?.annotations).toHaveLength(annotationsBefore);
+  });
+
+  it("leaves exactly one comment and one check run per head", () => {
+    expect(app.github.issueComments(OWNER, REPO, 1)).toHaveLength(1);
+    for (const sha of [head1, head2, head3]) expect(runsFor(sha)).toHaveLength(1);
+    expect(app.github.issueComments(OWNER, REPO, 1)[0]?.body).toContain(head3.slice(0, 7));
+  });
+
+  it("does nothing for a redelivered webhook", async () => {
+    const first = app.github.deliveries.find((d) => d.event === "pull_request" && d.action === "opened");
+    expect(first).toBeDefined();
+    const mark = app.github.requests.length;
+    const again = await app.github.redeliver(first?.id ?? "");
+    expect(again.status).toBe(202);
+    expect(JSON.parse(again.responseBody)).toEqual({ status: "duplicate" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(app.github.requests.slice(mark)).toEqual([]);
+  });
+
+  it("answers /meshgate commands: recheck for writers, a refusal for others, 'not available yet' for rollout commands", async () => {
+    app.github.setCollaboratorPermission(OWNER, REPO, "maintainer", "write");
+    app.github.setCollaboratorPermission(OWNER, REPO, "visitor", "read");
+    await app.github.commentOnPullRequest(OWNER, REPO, 1, "/meshgate pause", "maintainer");
+    await app.waitFor("the pause answer", () => app.github.issueComments(OWNER, REPO, 1).find((c) => c.body.includes("not available yet")));
+    await app.github.commentOnPullRequest(OWNER, REPO, 1, "/meshgate recheck", "visitor");
+    await app.waitFor("the refusal", () => app.github.issueComments(OWNER, REPO, 1).find((c) => c.body.includes("@visitor") && c.body.includes("write access")));
+    expect(app.github.issueComments(OWNER, REPO, 1).filter((c) => c.body.includes("<!-- meshgate:sticky -->"))).toHaveLength(1);
+  });
+
+  it("gives a pull request that touches no mesh config a neutral check and no comment", async () => {
+    const sha = await app.github.commit(OWNER, REPO, "docs", { "README.md": "# docs only\n" }, "docs");
+    const opened = await app.github.openPullRequest(OWNER, REPO, { head: "docs", title: "Docs" });
+    const run = await app.waitFor("the neutral check", completedRun(sha));
+    expect(run.conclusion).toBe("neutral");
+    expect(app.github.issueComments(OWNER, REPO, opened.number)).toEqual([]);
+  });
+});
