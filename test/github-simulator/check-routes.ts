@@ -10,7 +10,7 @@ import { WEB_URL } from "./render-user.ts";
 import { checkRunPayload } from "./webhook-payloads.ts";
 
 /** "The Checks API limits the number of annotations to a maximum of 50 per API request." */
-export const MAX_ANNOTATIONS_PER_REQUEST = 50;
+const MAX_ANNOTATIONS_PER_REQUEST = 50;
 const MAX_OUTPUT_TEXT = 65535;
 const MAX_ANNOTATION_TEXT = 64 * 1024;
 const STATUSES = ["queued", "in_progress", "completed"] as const;

@@ -9,7 +9,7 @@ import { renderIssueComment } from "./render-issue-comment.ts";
 import { issueCommentPayload } from "./webhook-payloads.ts";
 
 /** Issue and PR comment bodies are capped at 65,536 characters. */
-export const MAX_COMMENT_LENGTH = 65536;
+const MAX_COMMENT_LENGTH = 65536;
 
 // PR conversation comments are issue comments; an app may use either the issues or the pull_requests permission.
 const READ = read("issues", "pull_requests");

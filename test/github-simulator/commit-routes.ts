@@ -10,7 +10,8 @@ const COMPARE_FILE_LIMIT = 300;
 const COMPARE_COMMIT_LIMIT = 250;
 
 export const commitRoutes: Route[] = [
-  repoRoute("GET", "/commits/(?<ref>[^/]+)", read("contents"), (ctx) => {
+  // A ref may hold slashes (`feature/canary`); the sub-resources of a commit are other routes.
+  repoRoute("GET", "/commits/(?<ref>(?!.*/(?:pulls|check-runs|check-suites|status|statuses|comments|branches-where-head)$).+)", read("contents"), (ctx) => {
     const ref = ctx.params["ref"] ?? "";
     const sha = ctx.repo.git.resolveCommit(ref);
     if (sha === null) return apiError(422, `No commit found for SHA: ${ref}`);

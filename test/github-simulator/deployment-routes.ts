@@ -138,7 +138,7 @@ function markPriorInactive(ctx: RepoContext, current: DeploymentState): void {
   }
 }
 
-export function renderDeployment(state: SimulatorState, repo: RepoState, d: DeploymentState) {
+function renderDeployment(state: SimulatorState, repo: RepoState, d: DeploymentState) {
   const url = `${state.apiUrl}/repos/${repo.fullName}/deployments/${d.id}`;
   return {
     url,

@@ -353,6 +353,9 @@ describe("GitHub simulator", () => {
       expect(answer.files.map((f) => f.filename)).not.toContain("mesh/other.yaml");
       expect(answer.files).toHaveLength(36);
       expect((await call(sim, "GET", `/repos/acme/mesh/compare/${initialSha}...main`, `token ${token}`)).json()["status"]).toBe("ahead");
+      await sim.commit("acme", "mesh", "feature/slashed", { "mesh/s.yaml": "s: 1\n" }, "slashed");
+      expect((await call(sim, "GET", "/repos/acme/mesh/commits/feature/slashed", `token ${token}`)).json()["commit"]).toMatchObject({ message: "slashed" });
+      expect((await call(sim, "GET", "/repos/acme/mesh/compare/main...feature/slashed", `token ${token}`)).json()).toMatchObject({ status: "ahead", ahead_by: 1 });
       expect((await call(sim, "GET", "/repos/acme/mesh/compare/main...nope", `token ${token}`)).status).toBe(404);
     });
 
