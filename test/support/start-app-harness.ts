@@ -37,13 +37,13 @@ export async function startAppHarness(): Promise<AppHarness> {
   const dir = await mkdtemp(join(tmpdir(), "meshgate-app-"));
   let worker: DevServer;
   try {
-    await run(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--outdir", dir], { env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
-    worker = await startWranglerDev(join(dir, "index.js"), {
+    await run(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--outdir", join(dir, "bundle")], { env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
+    worker = await startWranglerDev(join(dir, "bundle", "index.js"), {
       GITHUB_API_URL: github.url,
       GITHUB_APP_ID: String(APP_ID),
       GITHUB_PRIVATE_KEY: keys.privateKey,
       GITHUB_WEBHOOK_SECRET: webhookSecret,
-    }, join(dir, "state")); // fresh Durable Object storage for every run
+    }, join(dir, "state")); // fresh Durable Object storage for every run, outside the watched bundle folder
   } catch (error) {
     await github.close();
     await rm(dir, { recursive: true, force: true });
