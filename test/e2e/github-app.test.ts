@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppHarness, startAppHarness } from "../support/start-app-harness.ts";
 import { exampleRepoFiles, lineOf, shiftCanary, weakenMtls } from "../support/example-repo.ts";
+import { validateResponse, validateWebhookPayload } from "../github-simulator/openapi-validator.ts";
 
 /**
  * The product end to end: GitHub (the simulator, real git objects, real HTTP, signed webhooks) and
@@ -9,11 +10,16 @@ import { exampleRepoFiles, lineOf, shiftCanary, weakenMtls } from "../support/ex
  */
 let app: AppHarness;
 let files: Record<string, string>;
+/** Every answer GitHub (the simulator) gave the Worker that GitHub's OpenAPI description rejects. */
+const offDescription: string[] = [];
 const OWNER = "acme";
 const REPO = "mesh";
 
 beforeAll(async () => {
   app = await startAppHarness();
+  app.github.onResponse((r) => {
+    if (r.path !== "/graphql") offDescription.push(...validateResponse(r));
+  });
   files = await exampleRepoFiles("examples/bookinfo");
   await app.github.createRepository(OWNER, REPO, files);
   await app.github.installApp(OWNER, [REPO]);
@@ -22,6 +28,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
+
+/** Last, so it sees the whole conversation: the simulator never answered outside GitHub's description. */
+function assertConversationFollowedGitHubsDescription() {
+  expect(offDescription).toEqual([]);
+  for (const d of app.github.deliveries) expect(validateWebhookPayload(d.event, d.action ?? undefined, d.payload)).toEqual([]);
+}
 
 const runsFor = (sha: string) => app.github.checkRuns(OWNER, REPO, sha);
 const completedRun = (sha: string) => () => runsFor(sha).find((r) => r.status === "completed");
@@ -130,5 +142,36 @@ describe("the GitHub App against the GitHub simulator", { timeout: 60_000 }, () 
     const run = await app.waitFor("the neutral check", completedRun(sha));
     expect(run.conclusion).toBe("neutral");
     expect(app.github.issueComments(OWNER, REPO, opened.number)).toEqual([]);
+  });
+
+  it("retries GitHub's 5xx answers and secondary rate limits, and the review still lands once", async () => {
+    app.github.injectFailure({ method: "POST", path: /\/check-runs$/, status: 502, times: 1 });
+    app.github.injectFailure({ method: "GET", path: /\/pulls\/\d+\/files$/, status: 429, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, times: 1 });
+    const sha = await app.github.commit(OWNER, REPO, "flaky", { "mesh/reviews.yaml": shiftCanary(files["mesh/reviews.yaml"] as string).replace("timeout: 2s", "timeout: 3s") }, "timeout");
+    const mark = app.github.requests.length;
+    const opened = await app.github.openPullRequest(OWNER, REPO, { head: "flaky", title: "Longer timeout" });
+    await app.waitFor("the review despite failures", completedRun(sha));
+    await app.waitFor("the comment", () => app.github.issueComments(OWNER, REPO, opened.number)[0]);
+    const calls = app.github.requests.slice(mark);
+    expect(calls.filter((c) => c.method === "POST" && c.path.endsWith("/check-runs")).map((c) => c.status)).toEqual([502, 201]);
+    expect(calls.filter((c) => c.path.endsWith("/files")).map((c) => c.status)).toEqual([429, 200]);
+    expect(runsFor(sha)).toHaveLength(1);
+    expect(app.github.issueComments(OWNER, REPO, opened.number)).toHaveLength(1);
+  });
+
+  it("reviews only the newest head when pushes race, with one comment", async () => {
+    const sha0 = await app.github.commit(OWNER, REPO, "race", { "mesh/ratings.yaml": `${files["mesh/ratings.yaml"] as string}\n` }, "r0");
+    const opened = await app.github.openPullRequest(OWNER, REPO, { head: "race", title: "Race" });
+    const pushes = [];
+    for (let i = 1; i <= 3; i++) pushes.push(await app.github.pushToPullRequest(OWNER, REPO, opened.number, { "mesh/ratings.yaml": `${files["mesh/ratings.yaml"] as string}${"\n".repeat(i + 1)}` }, `r${i}`));
+    const last = pushes[pushes.length - 1]?.sha ?? "";
+    await app.waitFor("the newest head's review", completedRun(last));
+    await app.waitFor("the comment naming the newest head", () => app.github.issueComments(OWNER, REPO, opened.number).find((c) => c.body.includes(last.slice(0, 7))));
+    expect(app.github.issueComments(OWNER, REPO, opened.number)).toHaveLength(1);
+    for (const sha of [sha0, ...pushes.map((p) => p.sha)]) expect(runsFor(sha).length).toBeLessThanOrEqual(1);
+  });
+
+  it("never got an answer from the simulator that GitHub's OpenAPI description rejects", () => {
+    assertConversationFollowedGitHubsDescription();
   });
 });
