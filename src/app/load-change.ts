@@ -1,12 +1,13 @@
 import type { SourceFile } from "../mesh/parse-documents.ts";
-import { parseDocuments } from "../mesh/parse-documents.ts";
 import { matchGlob } from "../policy/match-glob.ts";
 import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
 import type { ChangedFile, PullRequestInfo, RepoGitHub } from "../github/repo-github.ts";
 import { PULL_FILES_LIMIT } from "../github/repo-github.ts";
-import { indexFile, type MeshIndex, relatedPaths, relationKeys } from "./mesh-index.ts";
+import { type FileRelations, indexFile, type MeshIndex, relatedPaths, relationsOfFiles } from "./mesh-index.ts";
 
 export const CONFIG_FILE = ".meshgate.yaml";
+/** Istio's default root namespace: the App has no MeshConfig of the cluster to read another from. */
+const ROOT_NAMESPACE = "istio-system";
 const YAML = /\.ya?ml$/i;
 
 /** Where the repo's mesh index is kept between reviews. */
@@ -74,9 +75,7 @@ export async function loadChange(gh: RepoGitHub, pr: PullRequestInfo, store: Ind
   if (mesh.length === 0) return { ...result, base, head, related: 0 };
 
   const { index, contents } = await currentIndex(gh, pr.baseSha, globs, store);
-  const keys = new Set<string>();
-  for (const f of [...base, ...head]) for (const r of parseDocuments(f, { defaultNamespace: "default" }).resources) for (const k of relationKeys(r)) keys.add(k);
-  const related = relatedPaths(index, keys, changed, "istio-system");
+  const related = relatedPaths(index, relationsOfFiles([...base, ...head]), changed, ROOT_NAMESPACE);
   const missing = related.filter((p) => !contents.has(p));
   const fetched = missing.length > 0 ? await gh.readBlobs(missing.map((p) => `${pr.baseSha}:${p}`)) : new Map();
   for (const path of related) {
@@ -98,7 +97,7 @@ async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly stri
   if (stored) {
     const diff = await gh.compareFiles(stored.commit, commit);
     if (diff.complete) {
-      const files: Record<string, readonly string[]> = { ...stored.files };
+      const files: Record<string, FileRelations> = { ...stored.files };
       const touched = diff.files.filter((f) => isMeshPath(f.path, globs) || (f.previousPath !== undefined && isMeshPath(f.previousPath, globs)));
       for (const f of touched) {
         delete files[f.path];
@@ -121,7 +120,7 @@ async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly stri
   const tree = await gh.treePaths(commit);
   const paths = tree.paths.filter((p) => isMeshPath(p, globs));
   const blobs = paths.length > 0 ? await gh.readBlobs(paths.map((p) => `${commit}:${p}`)) : new Map<string, string | Uint8Array | null>();
-  const files: Record<string, readonly string[]> = {};
+  const files: Record<string, FileRelations> = {};
   const contents = new Map<string, string | Uint8Array | null>();
   for (const p of paths) {
     const content = blobs.get(`${commit}:${p}`);

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { MeshIndex } from "./mesh-index.ts";
+import type { FileRelations, MeshIndex } from "./mesh-index.ts";
 
 /** Paths per stored value: keeps each value far below the storage's per-value limit. */
 const FILES_PER_CHUNK = 500;
@@ -10,9 +10,9 @@ export class MeshIndexStore extends DurableObject {
     const meta = await this.ctx.storage.get<{ commit: string; chunks: number }>("meta");
     if (!meta) return undefined;
     const keys = Array.from({ length: meta.chunks }, (_, i) => `chunk:${i}`);
-    const files: Record<string, readonly string[]> = {};
+    const files: Record<string, FileRelations> = {};
     for (let i = 0; i < keys.length; i += 128) {
-      const values = await this.ctx.storage.get<Record<string, readonly string[]>>(keys.slice(i, i + 128));
+      const values = await this.ctx.storage.get<Record<string, FileRelations>>(keys.slice(i, i + 128));
       for (const chunk of values.values()) Object.assign(files, chunk);
     }
     return { commit: meta.commit, files };
@@ -20,7 +20,7 @@ export class MeshIndexStore extends DurableObject {
 
   async save(index: MeshIndex): Promise<void> {
     const entries = Object.entries(index.files);
-    const chunks: Record<string, Record<string, readonly string[]>> = {};
+    const chunks: Record<string, Record<string, FileRelations>> = {};
     for (let i = 0; i < entries.length; i += FILES_PER_CHUNK) chunks[`chunk:${i / FILES_PER_CHUNK}`] = Object.fromEntries(entries.slice(i, i + FILES_PER_CHUNK));
     await this.ctx.storage.deleteAll();
     const names = Object.keys(chunks);

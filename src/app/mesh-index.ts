@@ -1,19 +1,33 @@
 import { toFqdn } from "../mesh/hosts.ts";
-import { isObject, type JsonValue } from "../mesh/json.ts";
+import { isObject, type JsonValue, readStringMap } from "../mesh/json.ts";
 import { parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
 
 /**
- * What the App remembers of a repository's mesh between pushes: for each mesh file at `commit`, the
- * keys its resources can be related by (namespace, hosts, gateways). With it a review reads only the
- * changed files and the files related to them, never the whole repo on every push.
+ * What the App remembers of a repository's mesh between pushes: for each mesh file at `commit`, what
+ * its resources provide to others and what they need from others (hosts, gateways, workloads by `app`
+ * label, namespace-wide policy). With it a review reads only the changed files and the files related
+ * to them, never the whole repo on every push.
  */
 export interface MeshIndex {
   readonly commit: string;
-  readonly files: Readonly<Record<string, readonly string[]>>;
+  readonly files: Readonly<Record<string, FileRelations>>;
+}
+
+export interface FileRelations {
+  readonly provides: readonly string[];
+  readonly needs: readonly string[];
+}
+
+interface Relations {
+  readonly provides: Set<string>;
+  readonly needs: Set<string>;
 }
 
 const HOST_FIELDS = new Set(["host", "hosts"]);
+const WORKLOAD_KINDS = new Set(["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
+/** Kinds that apply to a whole namespace when they select no workload. */
+const NAMESPACE_POLICY_KINDS = new Set(["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication", "Sidecar", "Telemetry", "EnvoyFilter", "WasmPlugin"]);
 
 function collectHosts(value: JsonValue, namespace: string, out: Set<string>, underHostField = false): void {
   if (typeof value === "string") {
@@ -39,38 +53,97 @@ function gatewayRefs(r: Resource, out: Set<string>): void {
   }
 }
 
-/** The keys one resource can be related by. */
-export function relationKeys(r: Resource): string[] {
-  const keys = new Set<string>([`ns:${r.namespace}`]);
-  collectHosts(r.spec, r.namespace, keys);
-  if (r.kind === "Service") keys.add(`host:${toFqdn(r.name, r.namespace)}`);
-  if (r.kind === "HTTPRoute" && Array.isArray(r.spec.rules)) {
-    for (const rule of r.spec.rules) {
-      const backends = isObject(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
-      for (const b of backends) if (isObject(b) && typeof b.name === "string") keys.add(`host:${toFqdn(b.name, typeof b.namespace === "string" ? b.namespace : r.namespace)}`);
-    }
-  }
-  gatewayRefs(r, keys);
-  return [...keys];
+/** The labels a resource selects workloads by, if it selects any. */
+function selectorOf(r: Resource): Record<string, string> | undefined {
+  if (r.kind === "Service") return isObject(r.spec.selector) ? readStringMap(r.spec.selector) : undefined;
+  if (r.kind === "Gateway" && r.group === "networking.istio.io") return isObject(r.spec.selector) ? readStringMap(r.spec.selector) : undefined;
+  const s = isObject(r.spec.selector) ? r.spec.selector : isObject(r.spec.workloadSelector) ? r.spec.workloadSelector : undefined;
+  const labels = s && isObject(s.matchLabels) ? s.matchLabels : s && isObject(s.labels) ? s.labels : undefined;
+  return labels ? readStringMap(labels) : undefined;
 }
 
-/** The relation keys of a file's resources; a file that does not parse has none (it is read when changed). */
-export function indexFile(file: SourceFile, defaultNamespace = "default"): string[] {
-  const keys = new Set<string>();
-  for (const r of parseDocuments(file, { defaultNamespace }).resources) for (const k of relationKeys(r)) keys.add(k);
-  return [...keys].sort();
+function podLabels(r: Resource): Record<string, string> {
+  if (r.kind === "Pod") return { ...r.labels };
+  const template = isObject(r.spec.template) && isObject(r.spec.template.metadata) ? r.spec.template.metadata.labels : undefined;
+  return isObject(template) ? readStringMap(template) : {};
 }
 
 /**
- * Files related to a change: any file sharing a namespace, a host or a gateway with a changed
- * resource, and every file in the root namespace (mesh-wide policy). Changed files are excluded.
+ * What one resource provides to and needs from others. Hosts and gateways relate both ways. Workloads
+ * are found by their `app` label (and, by Istio's naming convention, as the host `app.ns.svc`), gateway
+ * pods by their `istio` label; a selector without `app` needs every workload of its namespace.
+ * Everything needs its namespace's Namespace object and namespace-wide policies.
  */
-export function relatedPaths(index: MeshIndex, keys: ReadonlySet<string>, changed: ReadonlySet<string>, rootNamespace: string): string[] {
-  const wanted = new Set(keys);
-  wanted.add(`ns:${rootNamespace}`);
+export function relationsOf(r: Resource): Relations {
+  const provides = new Set<string>();
+  const needs = new Set<string>([`ns:${r.namespace}`]);
+  const shared = new Set<string>();
+  collectHosts(r.spec, r.namespace, shared);
+  if (r.kind === "Service") shared.add(`host:${toFqdn(r.name, r.namespace)}`);
+  if (r.kind === "HTTPRoute" && Array.isArray(r.spec.rules)) {
+    for (const rule of r.spec.rules) {
+      const backends = isObject(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
+      for (const b of backends) if (isObject(b) && typeof b.name === "string") shared.add(`host:${toFqdn(b.name, typeof b.namespace === "string" ? b.namespace : r.namespace)}`);
+    }
+  }
+  gatewayRefs(r, shared);
+  for (const k of shared) {
+    provides.add(k);
+    needs.add(k);
+  }
+  if (r.kind === "Namespace") provides.add(`ns:${r.name}`);
+  if (WORKLOAD_KINDS.has(r.kind)) {
+    const labels = podLabels(r);
+    provides.add(`workloads:${r.namespace}`);
+    if (labels.app) {
+      provides.add(`app:${r.namespace}/${labels.app}`);
+      provides.add(`host:${toFqdn(labels.app, r.namespace)}`);
+    }
+    if (labels.istio) provides.add(`istio:${labels.istio}`);
+  }
+  const selector = selectorOf(r);
+  if (r.kind === "Gateway" && selector?.istio) needs.add(`istio:${selector.istio}`);
+  else if (selector?.app) needs.add(`app:${r.namespace}/${selector.app}`);
+  else if (selector && Object.keys(selector).length > 0) needs.add(`workloads:${r.namespace}`);
+  if (NAMESPACE_POLICY_KINDS.has(r.kind) && (!selector || Object.keys(selector).length === 0)) {
+    provides.add(`ns:${r.namespace}`);
+    needs.add(`workloads:${r.namespace}`);
+  }
+  return { provides, needs };
+}
+
+/** The relations of a set of files' resources, merged. */
+export function relationsOfFiles(files: readonly SourceFile[], defaultNamespace = "default"): FileRelations {
+  const provides = new Set<string>();
+  const needs = new Set<string>();
+  for (const file of files) {
+    for (const r of parseDocuments(file, { defaultNamespace }).resources) {
+      const rel = relationsOf(r);
+      for (const k of rel.provides) provides.add(k);
+      for (const k of rel.needs) needs.add(k);
+    }
+  }
+  return { provides: [...provides].sort(), needs: [...needs].sort() };
+}
+
+/** One file's entry in the index; a file that does not parse relates to nothing (it is read when changed). */
+export function indexFile(file: SourceFile, defaultNamespace = "default"): FileRelations {
+  return relationsOfFiles([file], defaultNamespace);
+}
+
+/**
+ * Files related to a change: those providing something the changed resources need, those needing
+ * something the changed resources provide (their findings may change), and every file in the root
+ * namespace (mesh-wide policy). Changed files are excluded.
+ */
+export function relatedPaths(index: MeshIndex, change: FileRelations, changed: ReadonlySet<string>, rootNamespace: string): string[] {
+  const needs = new Set(change.needs);
+  const provides = new Set(change.provides);
+  const root = `ns:${rootNamespace}`;
   const out: string[] = [];
-  for (const [path, fileKeys] of Object.entries(index.files)) {
-    if (!changed.has(path) && fileKeys.some((k) => wanted.has(k))) out.push(path);
+  for (const [path, file] of Object.entries(index.files)) {
+    if (changed.has(path)) continue;
+    if (file.provides.some((k) => needs.has(k) || k === root) || file.needs.some((k) => provides.has(k)) || file.needs.includes(root)) out.push(path);
   }
   return out.sort();
 }
