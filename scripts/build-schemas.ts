@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { translateRe2 } from "../src/cel/translate-re2.ts";
 import { KNOWN_KINDS } from "../src/mesh/kinds.ts";
+import { compileNativeRule } from "./compile-native-rule.ts";
+import { escapeCelName } from "./escape-cel-name.ts";
 
 export interface Rule {
   rule: string;
@@ -82,24 +84,20 @@ const OBJECT_META: Schema = {
   },
 };
 
-const TYPE_TESTS: Readonly<Record<SchemaType, string>> = {
-  object: `typeof d==="object"&&!Array.isArray(d)`,
-  array: "Array.isArray(d)",
-  string: `typeof d==="string"`,
-  integer: "Number.isInteger(d)",
-  number: `typeof d==="number"`,
-  boolean: `typeof d==="boolean"`,
-  "int-or-string": `typeof d==="string"||Number.isInteger(d)`,
+const TYPE_TESTS: Readonly<Record<SchemaType, (v: string) => string>> = {
+  object: (v) => `typeof ${v}==="object"&&!Array.isArray(${v})`,
+  array: (v) => `Array.isArray(${v})`,
+  string: (v) => `typeof ${v}==="string"`,
+  integer: (v) => `Number.isInteger(${v})`,
+  number: (v) => `typeof ${v}==="number"`,
+  boolean: (v) => `typeof ${v}==="boolean"`,
+  "int-or-string": (v) => `typeof ${v}==="string"||Number.isInteger(${v})`,
 };
 
-// Kubernetes escapes property names that are not CEL identifiers (apiserver/pkg/cel/escaping.go).
-const CEL_RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
+/** A failing condition on a value and the statement that reports it. */
+type Check = readonly [condition: string, report: string];
 
-function escapeCelName(name: string): string | undefined {
-  if (CEL_RESERVED.has(name)) return `__${name}__`;
-  if (!/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) return undefined;
-  return name.replaceAll("__", "__underscores__").replaceAll(".", "__dot__").replaceAll("-", "__dash__").replaceAll("/", "__slash__");
-}
+const emit = (checks: readonly Check[]): string => checks.map(([condition, report]) => `if(${condition})${report};`).join("");
 
 function schemaType(s: Schema): SchemaType | undefined {
   if (s["x-kubernetes-int-or-string"]) return "int-or-string";
@@ -126,8 +124,16 @@ class Compiler {
   readonly rules: Rule[] = [];
   private readonly ruleIndex = new Map<string, number>();
   readonly ruleSets: string[] = [];
+  /** The schema node of each rule set, for tests that generate data for it. */
+  readonly ruleSetSchemas: Schema[] = [];
   private readonly ruleSetIndex = new Map<string, number>();
   readonly formatsUsed = new Set<string>();
+  /** Off: every check through the generic validators and cel-js only (tests compare both builds). */
+  readonly fastPaths: boolean;
+
+  constructor(fastPaths = true) {
+    this.fastPaths = fastPaths;
+  }
 
   private fn(prefix: string, params: string, body: string): string {
     return this.decls.declare(prefix, (name) => `function ${name}(${params}){${body}}`, `${prefix}(${params}){${body}}`);
@@ -143,8 +149,8 @@ class Compiler {
     const enumCheck = this.enumCheck(s);
     const typeName = t === "int-or-string" ? "integer,string" : t;
     let body = s.nullable || !t ? `if(d===null){${enumCheck}return;}` : `if(d===null){T(d,P,E,"${typeName}");${enumCheck}return;}`;
-    if (t) body += `if(!(${TYPE_TESTS[t]})){T(d,P,E,"${typeName}");${enumCheck}return;}`;
-    body += this.junctors(s);
+    if (t) body += `if(!(${TYPE_TESTS[t]("d")})){T(d,P,E,"${typeName}");${enumCheck}return;}`;
+    body += this.junctors(s, t === "object");
     body += this.stringChecks(s, t) + this.numberChecks(s, t) + this.arrayChecks(s, t, "structural") + enumCheck;
     body += this.objectChecks(s, t) + this.celDeferral(s, t);
     return this.fn("v", "d,P,E,C", body);
@@ -161,7 +167,7 @@ class Compiler {
     if (t) {
       const typeName = t === "int-or-string" ? "integer,string" : t;
       body += s.nullable ? `if(d===null){${enumCheck}return;}` : `if(d===null){T(d,P,E,"${typeName}");${enumCheck}return;}`;
-      body += `if(!(${TYPE_TESTS[t]})){T(d,P,E,"${typeName}");${enumCheck}return;}`;
+      body += `if(!(${TYPE_TESTS[t]("d")})){T(d,P,E,"${typeName}");${enumCheck}return;}`;
     } else body += `if(d===null){${enumCheck}return;}`;
     body += this.junctors(s);
     body += this.stringChecks(s, t) + this.numberChecks(s, t) + this.arrayChecks(s, t, "junctor") + enumCheck;
@@ -177,47 +183,82 @@ class Compiler {
   }
 
   private enumCheck(s: Schema): string {
-    if (!s.enum) return "";
-    const set = this.constant("S", `new Set(${JSON.stringify(s.enum)})`);
-    return `if(!${set}.has(d))I("enum",d,P,E,${set});`;
+    return emit(this.enumChecks(s, "d"));
   }
 
-  private junctors(s: Schema): string {
+  private enumChecks(s: Schema, v: string): Check[] {
+    if (!s.enum) return [];
+    const set = this.constant("S", `new Set(${JSON.stringify(s.enum)})`);
+    return [[`!${set}.has(${v})`, `I("enum",${v},P,E,${set})`]];
+  }
+
+  /**
+   * For a scalar schema with nothing but value checks, a JS test on `v` that holds exactly when its
+   * validator reports nothing, so callers skip the call (and the path push) for valid values.
+   */
+  private leafTest(s: Schema, v: string): string | undefined {
+    const t = schemaType(s);
+    if (!this.fastPaths || (t !== "string" && t !== "integer" && t !== "number" && t !== "boolean")) return undefined;
+    if (s.oneOf || s.anyOf || s.allOf || s.not || s["x-kubernetes-validations"]?.length) return undefined;
+    const checks = [...(t === "string" ? this.stringConditions(s, v) : []), ...(t === "integer" || t === "number" ? this.numberConditions(s, v) : []), ...this.enumChecks(s, v)];
+    return [TYPE_TESTS[t](v), ...checks.map(([condition]) => `!(${condition})`)].join("&&");
+  }
+
+  /**
+   * oneOf/anyOf/allOf/not checks. On a node known to be an object, alternatives made only of
+   * `required` (Istio's protobuf oneofs) are first decided inline, and the generic junctor, which
+   * builds the error report, runs only when the check fails.
+   */
+  private junctors(s: Schema, isObject = false): string {
     let out = "";
     const list = (prefix: string, alternatives: Schema[]): string =>
       this.constant(prefix, `[${alternatives.map((a) => this.junctor(a)).join(",")}]`);
-    if (s.oneOf) out += `J1(${list("JO", s.oneOf)},d,P,E);`;
+    const guard = (alternatives: Schema[], passes: (tests: string[]) => string, call: string): string => {
+      const tests = isObject && this.fastPaths ? alternatives.map(presenceTest) : [];
+      return tests.length > 0 && tests.every((t) => t !== undefined) ? `if(!(${passes(tests as string[])}))${call}` : call;
+    };
+    if (s.oneOf) out += guard(s.oneOf, exactlyOne, `J1(${list("JO", s.oneOf)},d,P,E);`);
     // Kubernetes requires int-or-string to be spelled as this anyOf; it repeats the type check, so skip it.
     const intOrString = s["x-kubernetes-int-or-string"] && JSON.stringify(s.anyOf) === `[{"type":"integer"},{"type":"string"}]`;
-    if (s.anyOf && !intOrString) out += `J2(${list("JA", s.anyOf)},d,P,E);`;
-    if (s.allOf) out += `J3(${list("JL", s.allOf)},d,P,E);`;
-    if (s.not) out += `J4(${this.junctor(s.not)},d,P,E);`;
+    if (s.anyOf && !intOrString) out += guard(s.anyOf, (t) => t.join("||"), `J2(${list("JA", s.anyOf)},d,P,E);`);
+    if (s.allOf) out += guard(s.allOf, (t) => t.join("&&"), `J3(${list("JL", s.allOf)},d,P,E);`);
+    if (s.not) out += guard([s.not], (t) => `!${t[0] ?? ""}`, `J4(${this.junctor(s.not)},d,P,E);`);
     return out;
   }
 
-  private stringChecks(s: Schema, t: SchemaType | undefined): string {
-    let out = "";
-    if (s.minLength !== undefined && s.minLength > 0) out += `if(d.length<${2 * s.minLength}&&cp(d)<${s.minLength})I("minLength",d,P,E,${s.minLength});`;
-    if (s.maxLength !== undefined) out += `if(d.length>${s.maxLength}&&cp(d)>${s.maxLength})I("maxLength",d,P,E,${s.maxLength});`;
+  private stringConditions(s: Schema, v: string): Check[] {
+    const out: Check[] = [];
+    if (s.minLength !== undefined && s.minLength > 0) out.push([`${v}.length<${2 * s.minLength}&&cp(${v})<${s.minLength}`, `I("minLength",${v},P,E,${s.minLength})`]);
+    if (s.maxLength !== undefined) out.push([`${v}.length>${s.maxLength}&&cp(${v})>${s.maxLength}`, `I("maxLength",${v},P,E,${s.maxLength})`]);
     if (s.pattern !== undefined) {
       const regex = this.constant("R", regexLiteral(s.pattern));
       const source = this.constant("Q", JSON.stringify(s.pattern));
-      out += `if(!${regex}.test(d))I("pattern",d,P,E,${source});`;
+      out.push([`!${regex}.test(${v})`, `I("pattern",${v},P,E,${source})`]);
     }
     if (s.format !== undefined && STRING_FORMATS.has(s.format)) {
       const format = s.format === "datetime" ? "date-time" : s.format;
       this.formatsUsed.add(format);
-      out += `if(!FMT[${JSON.stringify(format)}](d))I("format",d,P,E,${JSON.stringify(s.format)});`;
+      out.push([`!FMT[${JSON.stringify(format)}](${v})`, `I("format",${v},P,E,${JSON.stringify(s.format)})`]);
     }
+    return out;
+  }
+
+  private stringChecks(s: Schema, t: SchemaType | undefined): string {
+    const out = emit(this.stringConditions(s, "d"));
     if (out === "" || t === "string") return out;
     return t === undefined || t === "int-or-string" ? `if(typeof d==="string"){${out}}` : "";
   }
 
+  private numberConditions(s: Schema, v: string): Check[] {
+    const out: Check[] = [];
+    if (s.minimum !== undefined) out.push([`${v}${s.exclusiveMinimum ? "<=" : "<"}${s.minimum}`, `I("minimum",${v},P,E,${s.minimum},${Boolean(s.exclusiveMinimum)})`]);
+    if (s.maximum !== undefined) out.push([`${v}${s.exclusiveMaximum ? ">=" : ">"}${s.maximum}`, `I("maximum",${v},P,E,${s.maximum},${Boolean(s.exclusiveMaximum)})`]);
+    if (s.multipleOf !== undefined) out.push([`${v}%${s.multipleOf}!==0`, `I("multipleOf",${v},P,E,${s.multipleOf})`]);
+    return out;
+  }
+
   private numberChecks(s: Schema, t: SchemaType | undefined): string {
-    let out = "";
-    if (s.minimum !== undefined) out += `if(d${s.exclusiveMinimum ? "<=" : "<"}${s.minimum})I("minimum",d,P,E,${s.minimum},${Boolean(s.exclusiveMinimum)});`;
-    if (s.maximum !== undefined) out += `if(d${s.exclusiveMaximum ? ">=" : ">"}${s.maximum})I("maximum",d,P,E,${s.maximum},${Boolean(s.exclusiveMaximum)});`;
-    if (s.multipleOf !== undefined) out += `if(d%${s.multipleOf}!==0)I("multipleOf",d,P,E,${s.multipleOf});`;
+    const out = emit(this.numberConditions(s, "d"));
     if (out === "" || t === "integer" || t === "number") return out;
     return t === undefined || t === "int-or-string" ? `if(typeof d==="number"){${out}}` : "";
   }
@@ -226,8 +267,10 @@ class Compiler {
     let out = "";
     if (s.items) {
       const item = mode === "structural" ? this.structural(s.items) : this.junctor(s.items);
-      const args = mode === "structural" ? "d[i],P,E,C" : "d[i],P,E";
-      out += `for(let i=0;i<d.length;i++){P.push(i);${item}(${args});P.pop();}`;
+      const args = mode === "structural" ? "y,P,E,C" : "y,P,E";
+      const test = mode === "structural" ? this.leafTest(s.items, "y") : undefined;
+      const call = `P.push(i);${item}(${args});P.pop();`;
+      out += `for(let i=0;i<d.length;i++){const y=d[i];${test ? `if(!(${test})){${call}}` : call}}`;
     }
     if (s.minItems !== undefined && s.minItems > 0) out += `if(d.length<${s.minItems})I("minItems",d.length,P,E,${s.minItems});`;
     if (s.maxItems !== undefined) out += `if(d.length>${s.maxItems})I("maxItems",d.length,P,E,${s.maxItems});`;
@@ -250,7 +293,9 @@ class Compiler {
       let cases = "";
       for (const [key, prop] of props) {
         // Non-nullable nulls are pruned before validation (and defaulted when a default exists).
-        const open = prop.nullable && prop.default === undefined ? "{" : "if(x!==null){";
+        const nullable = prop.nullable && prop.default === undefined;
+        const test = this.leafTest(prop, "x");
+        const open = test ? (nullable ? `if(x===null||!(${test})){` : `if(x!==null&&!(${test})){`) : nullable ? "{" : "if(x!==null){";
         cases += `case ${JSON.stringify(key)}:${open}P.push(k);${this.structural(prop)}(x,P,E,C);P.pop();}break;`;
       }
       const names = this.constant("N", JSON.stringify(props.map(([key]) => key)));
@@ -258,7 +303,9 @@ class Compiler {
       if (cases !== "" || unknown !== "") out += `for(const k in d){const x=d[k];switch(k){${cases}${unknown}}}`;
     } else if (typeof additional === "object") {
       const open = additional.nullable ? "" : "if(x===null)continue;";
-      out += `for(const k in d){const x=d[k];${open}P.push([k]);${this.structural(additional)}(x,P,E,C);P.pop();}`;
+      const test = this.leafTest(additional, "x");
+      const call = `P.push([k]);${this.structural(additional)}(x,P,E,C);P.pop();`;
+      out += `for(const k in d){const x=d[k];${open}${test ? `if(!(${test})){${call}}` : call}}`;
     }
     for (const key of s.required ?? []) {
       const prop = s.properties?.[key];
@@ -283,22 +330,41 @@ class Compiler {
     return `${out}}`;
   }
 
-  /** Records where CEL rules apply; they run after the walk, and only if no blocking error was found. */
+  /**
+   * Records where CEL rules apply; they run after the walk, and only if no blocking error was found.
+   * Rules compiled to native predicates (compile-native-rule.ts) are checked here instead: when all of a
+   * node's native rules certainly hold, only its other rules are recorded, and often nothing at all.
+   */
   private celDeferral(s: Schema, t: SchemaType | undefined): string {
     // Transition rules compare with the stored object; on create the API server skips them.
     const rules = (s["x-kubernetes-validations"] ?? []).filter((r) => !/\boldSelf\b/.test(r.rule) || r.optionalOldSelf);
     if (rules.length === 0) return "";
+    const natives = rules.map((r) => {
+      const body = !this.fastPaths ? undefined : compileNativeRule(r.rule, s, (prefix, expr) => this.constant(prefix, expr));
+      return body === undefined ? undefined : this.fn("n", "d", body);
+    });
+    const all = this.ruleSet(s, t, rules, natives);
+    const checks = natives.filter((n) => n !== undefined).map((n) => `${n}(d)===true`);
+    if (checks.length === 0) return `C.push([${all},d,P.slice()]);`;
+    const rest = rules.filter((_, i) => natives[i] === undefined);
+    // With no rule left, a marker still tells the caller that rules exist (their skipping is reported).
+    const passed = rest.length === 0 ? "if(C.length===0)C.push(NP);" : `C.push([${this.ruleSet(s, t, rest, rest.map(() => undefined))},d,P.slice()]);`;
+    return `if(${checks.join("&&")}){${passed}}else C.push([${all},d,P.slice()]);`;
+  }
+
+  private ruleSet(s: Schema, t: SchemaType | undefined, rules: readonly Rule[], natives: readonly (string | undefined)[]): number {
     const indices = rules.map((r) => this.ruleNumber(r));
     const convert = this.converter(s) ?? "null";
     const typeName = t === "int-or-string" ? "" : (t ?? "");
-    const text = `{t:${JSON.stringify(typeName)},c:${convert},r:${JSON.stringify(indices)}}`;
+    const text = `{t:${JSON.stringify(typeName)},c:${convert},r:${JSON.stringify(indices)},n:[${natives.map((n) => n ?? "null").join(",")}]}`;
     let set = this.ruleSetIndex.get(text);
     if (set === undefined) {
       set = this.ruleSets.length;
       this.ruleSets.push(text);
+      this.ruleSetSchemas.push(s);
       this.ruleSetIndex.set(text, set);
     }
-    return `C.push([${set},d,P.slice()]);`;
+    return set;
   }
 
   private ruleNumber(rule: Rule): number {
@@ -355,6 +421,32 @@ class Compiler {
     }
     return "DY";
   }
+}
+
+const PRESENCE_KEYWORDS = new Set(["required", "not", "anyOf", "allOf", "oneOf"]);
+
+/**
+ * A JS test, on an object `d`, that is true exactly when the junctor of `s` reports nothing, for a
+ * schema made only of `required` and junctors of such; undefined for anything else.
+ */
+function presenceTest(s: Schema): string | undefined {
+  if (!Object.keys(s).every((k) => PRESENCE_KEYWORDS.has(k))) return undefined;
+  const parts = (s.required ?? []).map((key) => `${read(key)}!=null`);
+  const nested = (alternatives: Schema[] | undefined, join: (tests: string[]) => string): boolean => {
+    if (!alternatives) return true;
+    const tests = alternatives.map(presenceTest);
+    if (tests.some((t) => t === undefined)) return false;
+    parts.push(`(${join(tests as string[])})`);
+    return true;
+  };
+  const ok = nested(s.oneOf, exactlyOne) && nested(s.anyOf, (t) => t.join("||")) && nested(s.allOf, (t) => t.join("&&")) &&
+    nested(s.not ? [s.not] : undefined, (t) => `!${t[0] ?? ""}`);
+  if (!ok) return undefined;
+  return parts.length === 0 ? "true" : `(${parts.join("&&")})`;
+}
+
+function exactlyOne(tests: string[]): string {
+  return `${tests.map((t) => `(${t}?1:0)`).join("+")}===1`;
 }
 
 /** Property access that is safe for names Object.prototype also has (`constructor`, `toString`). */
@@ -432,15 +524,22 @@ function T(d,P,E,t){E.push({k:"type",p:P.slice(),v:jt(d),a:t});}
 function I(k,d,P,E,a,b){E.push({k,p:P.slice(),v:d,a,b});}
 function U(k,P,E,n){const p=P.slice();p.push(k);E.push({k:"unknown",p,a:n});}
 function R(P,k,E){const p=P.slice();p.push(k);E.push({k:"required",p});}
-function J1(fs,d,P,E){let ok=0,best;for(const f of fs){const e=[];f(d,P,e);if(e.length===0){ok++;best=undefined;}else if(ok===0&&best===undefined)best=e;}if(ok!==1){E.push({k:"oneOf",p:P.slice(),a:ok});if(best)for(const x of best)E.push(x);}}
-function J2(fs,d,P,E){let best;for(const f of fs){const e=[];f(d,P,e);if(e.length===0)return;if(best===undefined)best=e;}E.push({k:"anyOf",p:P.slice()});if(best)for(const x of best)E.push(x);}
-function J3(fs,d,P,E){let failed=0;for(const f of fs){const e=[];f(d,P,e);if(e.length>0){failed++;for(const x of e)E.push(x);}}if(failed>0)E.push({k:"allOf",p:P.slice(),a:failed===fs.length});}
-function J4(f,d,P,E){const e=[];f(d,P,e);if(e.length===0)E.push({k:"not",p:P.slice()});}
+// Junctors run each alternative on E itself and cut its errors off again, so passing ones allocate nothing.
+function J1(fs,d,P,E){const n=E.length;let ok=0,end=n;for(const f of fs){f(d,P,E);if(E.length===end){ok++;E.length=n;end=n;}else if(ok===0&&end===n)end=E.length;else E.length=end;}if(ok!==1)E.splice(n,0,{k:"oneOf",p:P.slice(),a:ok});}
+function J2(fs,d,P,E){const n=E.length;let end=n;for(const f of fs){f(d,P,E);if(E.length===end){E.length=n;return;}if(end===n)end=E.length;else E.length=end;}E.splice(n,0,{k:"anyOf",p:P.slice()});}
+function J3(fs,d,P,E){let failed=0;for(const f of fs){const m=E.length;f(d,P,E);if(E.length>m)failed++;}if(failed>0)E.push({k:"allOf",p:P.slice(),a:failed===fs.length});}
+function J4(f,d,P,E){const n=E.length;f(d,P,E);const passed=E.length===n;E.length=n;if(passed)E.push({k:"not",p:P.slice()});}
 const sk=(x)=>typeof x==="object"&&x!==null?"j"+JSON.stringify(x):typeof x+":"+String(x);
 function LS(d,P,E){const seen=new Map();for(let i=0;i<d.length;i++){const key=sk(d[i]);const n=seen.get(key)??0;seen.set(key,n+1);if(n===1){const p=P.slice();p.push(i);E.push({k:"duplicate",p,v:d[i]});}}}
 function LM(d,P,E,keys){const seen=new Set();for(let i=0;i<d.length;i++){const x=d[i];if(x===null)continue;if(typeof x!=="object"||Array.isArray(x)){const p=P.slice();p.push(i);E.push({k:"listMapItem",p,v:x});return;}const pairs=[];let key="";for(const [name,dflt] of keys){let v=x[name];if(v===undefined||v===null)v=dflt;if(v===null){key=undefined;break;}pairs.push([name,v]);key+=sk(v)+"\u0000";}if(key===undefined)continue;if(seen.has(key)){const p=P.slice();p.push(i);E.push({k:"duplicate",p,v:pairs,a:"map"});}else seen.add(key);}}
 const CI=(d)=>Number.isInteger(d)?BigInt(d):d;
 function DY(d){if(Array.isArray(d))return d.map(DY);if(typeof d==="object"&&d!==null){const m=new Map();for(const k in d)m.set(k,DY(d[k]));return m;}return CI(d);}
+const EA=Object.freeze([]),EO=Object.freeze({}),NP=Object.freeze([-1,null,EA]);
+function CPN(s){let n=0;for(let i=0;i<s.length;i++){const c=s.charCodeAt(i);if(c>=0xd800&&c<=0xdbff&&i+1<s.length){const e=s.charCodeAt(i+1);if(e>=0xdc00&&e<=0xdfff)i++;}n++;}return n;}
+function MSZ(o,k){let n=0;for(const x in o)if(!k||o[x]!==null)n++;return n;}
+// cel-js's duration(): signed components /(\d*\.?\d*)(ns|us|µs|ms|s|m|h)/ read one after another, fractions cut at 13 digits.
+const DUS={ns:[1,1,1e13],us:[1e3,1,1e10],ms:[1e6,1,1e7],s:[1e9,1,1e4],m:[6e10,6,1e3],h:[36e11,36,1e2]};
+function DUR(s){const L=s.length;if(L===0)return;const neg=s.charCodeAt(0)===45;let i=neg||s.charCodeAt(0)===43?1:0,t=0;do{let w=0,wd=0,f=0,fd=0;for(let c;i<L&&(c=s.charCodeAt(i)-48)>=0&&c<=9;i++,wd++)w=w*10+c;if(s.charCodeAt(i)===46)for(i++;i<L;i++,fd++){const c=s.charCodeAt(i)-48;if(c<0||c>9)break;if(fd<13)f=f*10+c;}const c=s.charCodeAt(i),n=s.charCodeAt(i+1);let u;if(n===115&&(c===110||c===117||c===181||c===109)){u=c===110?DUS.ns:c===109?DUS.ms:DUS.us;i+=2;}else if(c===115||c===109||c===104){u=c===115?DUS.s:c===109?DUS.m:DUS.h;i++;}else return;if(wd>15)return;t+=w*u[0];if(fd>0){const F=(fd<13?f*10**(13-fd):f)*u[1];t+=(F-F%u[2])/u[2];}if(!Number.isSafeInteger(t))return;}while(i<L);const sec=(t-t%1e9)/1e9,ns=t%1e9;return neg?(0-sec)*1000+(-ns)/1e6:sec*1000+ns/1e6;}
 `;
 
 // Format checks: the subset of Kubernetes' string formats (kube-openapi strfmt) the CRDs can use.
@@ -469,7 +568,7 @@ export interface SchemaIssue {
   readonly b?: unknown;
 }
 
-/** Where CEL rules apply: [rule set index, the node's data, its path]. */
+/** Where CEL rules apply: [rule set index, the node's data, its path]; index -1: rules that all held natively. */
 export type RuleSite = [number, unknown, PathSegment[]];
 
 export interface CrdRule {
@@ -486,6 +585,11 @@ export interface CrdRuleSet {
   /** Turns the node's data into CEL's \`self\`; null when the data is already fit. */
   readonly c: ((data: unknown) => unknown) | null;
   readonly r: readonly number[];
+  /**
+   * Per rule of \`r\`, its native predicate over the node's raw data (before \`c\`), or null: true or
+   * false when that is certainly the rule's result, undefined when only CEL can tell.
+   */
+  readonly n: readonly (((data: unknown) => boolean | undefined) | null)[];
 }
 
 export type CrdValidator = (data: unknown, path: PathSegment[], issues: SchemaIssue[], sites: RuleSite[]) => void;
@@ -500,8 +604,8 @@ export declare const CRD_RULE_SETS: readonly CrdRuleSet[];
  * The JavaScript module validating each root schema (keyed as callers look them up): plain ESM with no
  * imports, no eval, regexes as literals. Exposed for tests of the generator itself.
  */
-export function generateValidatorModule(roots: Readonly<Record<string, Schema>>): string {
-  const compiler = new Compiler();
+export function generateValidatorModule(roots: Readonly<Record<string, Schema>>, options: { fastPaths?: boolean } = {}): string {
+  const compiler = new Compiler(options.fastPaths ?? true);
   const entries = Object.entries(roots).map(([key, schema]) => `${JSON.stringify(key)}:${compiler.structural(stripDocs(schema) as Schema)}`);
   const formats = [...compiler.formatsUsed].map((f) => `${JSON.stringify(f)}:${FORMATS[f] ?? "()=>true"}`);
   return [
@@ -515,8 +619,8 @@ export function generateValidatorModule(roots: Readonly<Record<string, Schema>>)
   ].join("\n");
 }
 
-/** Reads the CRDs, compiles every served version of the kinds meshgate models, writes src/generated/. */
-export function buildSchemas(): { file: string; bytes: number; validators: number } {
+/** The root schema of every served version of the kinds meshgate models, keyed `group/version/Kind`. */
+export function readRoots(): Record<string, Schema> {
   const wanted = new Set<string>(KNOWN_KINDS.filter((k) => k.family !== "inventory").map((k) => `${k.group}/${k.kind}`));
   const roots: Record<string, Schema> = {};
   for (const crd of readCrds()) {
@@ -528,6 +632,19 @@ export function buildSchemas(): { file: string; bytes: number; validators: numbe
       roots[`${group}/${version.name}/${names.kind}`] = prepareRoot(schema, version.subresources?.status !== undefined);
     }
   }
+  return roots;
+}
+
+/** The schema node of each entry of the built CRD_RULE_SETS, in the same order (for tests that generate data). */
+export function ruleSetSchemas(): Schema[] {
+  const compiler = new Compiler();
+  for (const schema of Object.values(readRoots())) compiler.structural(stripDocs(schema) as Schema);
+  return compiler.ruleSetSchemas;
+}
+
+/** Reads the CRDs, compiles every served version of the kinds meshgate models, writes src/generated/. */
+export function buildSchemas(): { file: string; bytes: number; validators: number } {
+  const roots = readRoots();
   const code = generateValidatorModule(roots);
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, "crd-validators.js");
