@@ -2,7 +2,7 @@ import { diffConfigSets, type ResourceChange } from "../diff/diff-config-sets.ts
 import { isObject } from "../mesh/json.ts";
 import type { SourceFile } from "../mesh/parse-documents.ts";
 import { planRollout, type RolloutOptions, type RolloutPlan } from "../rollout/plan-rollout.ts";
-import { collectProbes, diffAuthorization, simulateAuthorization, type AccessChange } from "../simulation/simulate-authorization.ts";
+import { collectProbes, diffAuthorization, simulateAuthorization, type AccessChange, workloadsWithChangedPolicies } from "../simulation/simulate-authorization.ts";
 import { diffMtls, type MtlsChange, simulateMtls } from "../simulation/simulate-mtls.ts";
 import { diffTraffic, type TrafficChange } from "../simulation/diff-traffic.ts";
 import { simulateTraffic } from "../simulation/simulate-traffic.ts";
@@ -40,12 +40,13 @@ export function reviewChange(base: readonly SourceFile[], head: readonly SourceF
   const known = new Set(before.findings.map(findingIdentity));
   const changes = diffConfigSets(before.set.resources, after.set.resources);
   const probes = collectProbes([before.set, after.set]);
+  const affected = workloadsWithChangedPolicies(before.set, after.set);
   return {
     findings: after.findings.map((f) => ({ ...f, isNew: !known.has(findingIdentity(f)) })),
     changes,
     traffic: diffTraffic(simulateTraffic(before.set), simulateTraffic(after.set)),
     mtls: diffMtls(simulateMtls(before.set), simulateMtls(after.set)),
-    access: diffAuthorization(simulateAuthorization(before.set, probes), simulateAuthorization(after.set, probes)),
+    access: diffAuthorization(simulateAuthorization(before.set, probes, affected), simulateAuthorization(after.set, probes, affected)),
     rollout: planRollout(changes, options.rollout ?? (options.policy ? rolloutOptions(options.policy.config) : DEFAULT_ROLLOUT)),
     policies: after.policies,
     files: head.length,

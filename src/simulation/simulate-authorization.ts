@@ -130,14 +130,37 @@ function probeKey(p: AccessProbe): string {
 }
 
 /** Who may call each workload with which method and path, under Istio's evaluation order. */
-export function simulateAuthorization(set: ConfigSet, probes: readonly AccessProbe[]): WorkloadAccess[] {
+export function simulateAuthorization(set: ConfigSet, probes: readonly AccessProbe[], only?: ReadonlySet<string>): WorkloadAccess[] {
   return listWorkloads(set)
-    .filter((w) => !w.resource.synthetic)
+    .filter((w) => !w.resource.synthetic && (!only || only.has(`${w.namespace}/${w.name}`)))
     .map((w) => {
       const policies = policiesFor(set, w);
       const verdicts = new Map(probes.map((probe) => [probeKey(probe), { probe, ...evaluate(policies, probe) }]));
       return { namespace: w.namespace, workload: w.name, allowByDefault: !policies.some((p) => actionOf(p) === "ALLOW"), verdicts };
     });
+}
+
+function policyFingerprints(set: ConfigSet): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of listWorkloads(set)) {
+    if (!w.resource.synthetic) out.set(`${w.namespace}/${w.name}`, policiesFor(set, w).map((p) => `${p.namespace}/${p.name}:${JSON.stringify(p.spec)}`).join("|"));
+  }
+  return out;
+}
+
+/**
+ * Workloads whose applicable AuthorizationPolicies differ between two sets: the only ones whose access
+ * can change, since both sides are asked the same probes. Simulating just these keeps a review's cost
+ * with the change (all workloads × all callers grows with the square of the repo).
+ */
+export function workloadsWithChangedPolicies(base: ConfigSet, head: ConfigSet): Set<string> {
+  const before = policyFingerprints(base);
+  const out = new Set<string>();
+  for (const [id, fingerprint] of policyFingerprints(head)) {
+    const old = before.get(id);
+    if (old !== undefined && old !== fingerprint) out.add(id);
+  }
+  return out;
 }
 
 export interface AccessChange {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildConfigSet } from "../../src/mesh/config-set.ts";
 import { DEFAULT_MESH_CONFIG } from "../../src/mesh/mesh-config.ts";
 import { parseDocuments } from "../../src/mesh/parse-documents.ts";
-import { collectProbes, diffAuthorization, simulateAuthorization } from "../../src/simulation/simulate-authorization.ts";
+import { collectProbes, diffAuthorization, simulateAuthorization, workloadsWithChangedPolicies } from "../../src/simulation/simulate-authorization.ts";
+import { checkConfig } from "../../src/review/check-config.ts";
 
 // Verdicts are worked out from semantics.md §c: CUSTOM, then DENY, then "no ALLOW policy → allow",
 // then any matching ALLOW → allow, else deny; `spec: {}` is allow-nothing, `rules: [{}]` allow-all.
@@ -58,5 +59,31 @@ describe("diffAuthorization", () => {
     const sentences = diffAuthorization(simulateAuthorization(before, probes), simulateAuthorization(after, probes)).map((c) => c.sentence);
     expect(sentences).toContain("`a caller without mTLS identity` can now GET `/api/orders` on `shop/orders`");
     expect(sentences).not.toContain("`frontend (shop)` can now GET `/api/orders` on `shop/orders`");
+  });
+});
+
+describe("workloadsWithChangedPolicies", () => {
+  const workloads = `apiVersion: v1
+kind: Pod
+metadata: { name: a, namespace: shop, labels: { app: a } }
+spec: { containers: [{ name: c, image: i }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: b, namespace: shop, labels: { app: b } }
+spec: { containers: [{ name: c, image: i }] }
+`;
+  const policy = (methods: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: a-only, namespace: shop }
+spec:
+  selector: { matchLabels: { app: a } }
+  rules: [{ to: [{ operation: { methods: [${methods}] } }] }]
+`;
+  const setOf = (...contents: string[]) => checkConfig(contents.map((content, i) => ({ path: `f${i}.yaml`, content }))).set;
+
+  it("names only the workloads whose applicable policies changed, so only their access is simulated", () => {
+    expect(workloadsWithChangedPolicies(setOf(workloads, policy("GET")), setOf(workloads, policy("GET, POST")))).toEqual(new Set(["shop/a"]));
+    expect(workloadsWithChangedPolicies(setOf(workloads, policy("GET")), setOf(workloads, policy("GET")))).toEqual(new Set());
   });
 });
