@@ -6,6 +6,7 @@ import { checkConfig } from "../src/review/check-config.ts";
 import { compareSchemaValidators, type SchemaRow } from "./compare-schema-validators.ts";
 import { generateMeshRepo, type MeshRepo } from "./generate-mesh-repo.ts";
 import { measureBundle } from "./measure-bundle.ts";
+import { GITHUB_COMMENT_LIMIT, measureChangeReview } from "./measure-change-review.ts";
 import { measureMemory, type MemoryFigures } from "./measure-memory.ts";
 import { probeEngine } from "./probe-engine.ts";
 import { profilePhases, type PhaseTimes } from "./profile-phases.ts";
@@ -14,7 +15,7 @@ import { timeMedian, type Timing } from "./time-median.ts";
 const SEED = 42;
 const SIZES = [1_000, 10_000] as const;
 const RUNS: Record<number, number> = { 1_000: 9, 10_000: 5 };
-const TARGET = { checkOverParse: 2, scaling: 12, bundleGzip: 1024 * 1024 };
+const TARGET = { checkOverParse: 2, scaling: 12, bundleGzip: 1024 * 1024, changeInRepo: 3 };
 
 interface SizeResult {
   readonly size: number;
@@ -167,6 +168,15 @@ function main(): void {
   const resources = large.repo.files.flatMap((file) => parseDocuments(file).resources);
   const schema = compareSchemaValidators(resources);
   printSchema(schema.rows, schema.all, engine.schema);
+
+  const change = measureChangeReview(large.repo);
+  console.log(`\nchange review in the ${num(SIZES[1])}-resource repo (issue 3 §5; median of 5 runs)`);
+  console.log(row(`${change.changed} changed files alone`, [ms(change.alone.median)]));
+  console.log(row(`the same with the ${change.related} files the mesh index relates`, [ms(change.inRepo.median)]));
+  const changeRatio = change.inRepo.median / change.alone.median;
+  console.log(row("in repo / alone", [`${num(changeRatio, 2)}×`], `target ≤ ${TARGET.changeInRepo}×  ${mark(changeRatio <= TARGET.changeInRepo)}`));
+  console.log(row(`largest change (${num(change.largest.files)} files, ${num(change.largest.resources)} resources): comment`, [`${num(change.largest.commentChars)} ch`],
+    `limit ${num(GITHUB_COMMENT_LIMIT)}  ${mark(change.largest.commentChars <= GITHUB_COMMENT_LIMIT)}`));
 
   console.log("\nworker bundle (wrangler deploy --dry-run)");
   try {
