@@ -5,6 +5,7 @@ import type { Finding } from "../src/review/finding.ts";
 import { checkConfig } from "../src/review/check-config.ts";
 import { compareSchemaValidators, type SchemaRow } from "./compare-schema-validators.ts";
 import { generateMeshRepo, type MeshRepo } from "./generate-mesh-repo.ts";
+import { measureAppReview } from "./measure-app-review.ts";
 import { measureBundle } from "./measure-bundle.ts";
 import { GITHUB_COMMENT_LIMIT, measureChangeReview } from "./measure-change-review.ts";
 import { measureMemory, type MemoryFigures } from "./measure-memory.ts";
@@ -151,7 +152,7 @@ function printSchema(rows: readonly SchemaRow[], all: SchemaRow, live: boolean):
     (live ? "" : "   (meshgate's validateSchema is still a stub: this figure measures nothing yet)"));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const engine = probeEngine();
   console.log(`meshgate bench · seed ${SEED} · node ${process.version} · ${process.platform}/${process.arch}`);
   console.log(`engine: schema validator ${engine.schema ? "live" : "STUB"}, webhook rules ${engine.webhook ? "live" : "STUB"}, ` +
@@ -186,6 +187,19 @@ function main(): void {
   } catch (error) {
     console.log(`  could not build the bundle: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
+
+  const small = results[0] as SizeResult;
+  console.log(`\nthe GitHub App on a pull request (issue 4 §2): the Worker bundle in workerd, GitHub simulated; ${num(small.size)}-resource repo`);
+  try {
+    const figures = await measureAppReview(small.repo);
+    const budget = 10;
+    for (const [label, f] of [["opened (mesh index built)", figures.opened], ["pushed (index reused)", figures.pushed]] as const) {
+      console.log(row(`${figures.changedFiles} changed files, ${label}: API calls / webhook → comment`, [num(f.calls), ms(f.ms)], `target ≤ ${budget} calls  ${mark(f.calls <= budget)}`));
+      console.log(`    ${f.endpoints.join(", ")}`);
+    }
+  } catch (error) {
+    console.log(`  could not run the App: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
 }
 
-main();
+await main();

@@ -49,12 +49,12 @@ export interface PullRequestInfo {
 
 /** GitHub's cap on a pull request's file list. */
 export const PULL_FILES_LIMIT = 3000;
-/** Expressions per GraphQL query: well inside GitHub's node limits, and one request for a typical PR. */
-const BLOBS_PER_QUERY = 100;
+/** Expressions per GraphQL query: one node each, far inside GitHub's 500,000-node limit; a typical PR needs one query. */
+const BLOBS_PER_QUERY = 250;
 
 /**
  * The few GitHub calls a review makes, for one repository. Reads are batched (PR files 100 a page,
- * file contents through one GraphQL query per 100 files); nothing here knows about Istio.
+ * file contents through one GraphQL query per 250 files); nothing here knows about Istio.
  */
 export interface RepoGitHub {
   readonly owner: string;
