@@ -18,6 +18,8 @@ export const APP_EVENTS = ["pull_request", "check_run", "check_suite", "issue_co
 export interface AppHarness {
   readonly github: GitHubSimulator;
   readonly worker: DevServer;
+  /** The App's secrets, so tests can assert they never leak into logs or GitHub. */
+  readonly secrets: readonly string[];
   /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
   waitFor<T>(what: string, check: () => T | undefined, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startAppHarness(): Promise<AppHarness> {
   return {
     github,
     worker,
+    secrets: [webhookSecret, ...keys.privateKey.split("\n").filter((l) => l.length > 40)],
     async waitFor(what, check, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
