@@ -6,6 +6,7 @@ import { kindKeyOf, lookupKind, splitApiVersion } from "./kinds.ts";
 import { makeLocator } from "./locate-node.ts";
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./parse-limits.ts";
 import type { Position, Resource } from "./resource.ts";
+import { summarizeSecret } from "./summarize-secret.ts";
 
 export interface SourceFile {
   readonly path: string;
@@ -193,6 +194,7 @@ function readObject(ctx: DocContext, data: unknown, root: Node, prefix: FieldPat
     spec: isObject(body.spec) ? body.spec : {},
     source: { file: ctx.file, document: ctx.index, position: start },
     locate,
+    ...(info.key === "Secret" ? { secret: summarizeSecret(data) } : {}),
   });
 }
 
@@ -205,7 +207,7 @@ function missingIdentity(data: JsonObject): string[] {
   return missing;
 }
 
-/** Secret values never enter meshgate's data, so no output can ever show them. */
+/** Secret values never enter meshgate's data, so no output can ever show them (see summarizeSecret for what is kept). */
 function withoutSecretData(data: JsonObject): JsonObject {
   const { data: _data, stringData: _stringData, ...rest } = data;
   return rest;

@@ -1,5 +1,6 @@
 import type { FieldPath } from "./field-path.ts";
 import type { JsonObject } from "./json.ts";
+import type { SecretSummary } from "./summarize-secret.ts";
 
 /** 1-based, like editors and GitHub annotations. */
 export interface Position {
@@ -40,6 +41,8 @@ export interface Resource extends ResourceRef {
   readonly locate: (path: FieldPath) => Position;
   /** Set for resources meshgate adds itself (Istio's default ingress pod and service). */
   readonly synthetic?: true;
+  /** Secrets only: what is known of `data` without keeping it (key names, certificate dates). */
+  readonly secret?: SecretSummary;
 }
 
 /** `Kind ns/name`, or `Kind name` without a namespace: the origin format of `istioctl analyze`. */
