@@ -8,6 +8,8 @@ import type { Resource } from "./resource.ts";
 export interface ConfigSet {
   readonly resources: readonly Resource[];
   readonly meshConfig: MeshConfig;
+  /** The moment time-bound checks (certificate validity) judge against: the wall clock unless a caller fixes it. */
+  readonly now: Date;
   /** All resources of a kind key (`VirtualService.networking.istio.io`, `Service`, `Deployment.apps`). */
   ofKind(key: string): readonly Resource[];
   get(key: string, namespace: string, name: string): Resource | undefined;
@@ -18,7 +20,7 @@ export interface ConfigSet {
 /** Namespaces Istio never analyzes (`inject.IgnoredNamespaces`). */
 export const IGNORED_NAMESPACES: ReadonlySet<string> = new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 
-export function buildConfigSet(resources: readonly Resource[], meshConfig: MeshConfig): ConfigSet {
+export function buildConfigSet(resources: readonly Resource[], meshConfig: MeshConfig, now: Date = new Date()): ConfigSet {
   const kept = resources.filter((r) => !IGNORED_NAMESPACES.has(r.namespace));
   const byKind = new Map<string, Resource[]>();
   const byId = new Map<string, Resource>();
@@ -34,6 +36,7 @@ export function buildConfigSet(resources: readonly Resource[], meshConfig: MeshC
   return {
     resources: kept,
     meshConfig,
+    now,
     ofKind: (key) => byKind.get(key) ?? [],
     get: (key, namespace, name) => byId.get(`${key}\u0000${namespace}\u0000${name}`),
     has: (key) => real.has(key),

@@ -27,6 +27,8 @@ export interface CheckOptions {
   readonly defaultNamespace?: string;
   /** Cross-resource checks to run; all of them by default. */
   readonly analyzers?: readonly Analyzer[];
+  /** The moment certificates are judged valid or expired at; the wall clock by default. */
+  readonly now?: Date;
   /** Policies to evaluate (none unless given), tuned by the repo's config, judged as of `today`. */
   readonly policy?: PolicyOptions;
 }
@@ -63,7 +65,7 @@ export function checkConfig(files: readonly SourceFile[], options: CheckOptions 
     findings.push(...parsed.findings);
   }
   const meshConfig = options.meshConfig ?? meshConfigFromSet(resources) ?? DEFAULT_MESH_CONFIG;
-  const set = buildConfigSet([...resources, ...defaultResources(meshConfig)], meshConfig);
+  const set = buildConfigSet([...resources, ...defaultResources(meshConfig)], meshConfig, options.now);
   for (const resource of set.resources) {
     if (resource.synthetic) continue;
     const schema = validateSchema(resource);

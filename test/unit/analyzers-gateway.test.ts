@@ -7,9 +7,13 @@ import { conflictingGatewayAnalyzer } from "../../src/validation/analyzers/gatew
 import { ingressGatewayPortAnalyzer } from "../../src/validation/analyzers/gateway/ingress-gateway-port-analyzer.ts";
 import { secretAnalyzer } from "../../src/validation/analyzers/gateway/secret-analyzer.ts";
 import { ISTIO_ANALYZERS } from "../../src/validation/analyzers/istio-analyzers.ts";
+import { SHOP_CERT, SHOP_VALIDITY, base64 } from "../support/test-certificates.ts";
 
-function run(analyzer: Analyzer, yaml: string): Finding[] {
-  const result = checkConfig([{ path: "mesh.yaml", content: yaml }], { defaultNamespace: "", analyzers: [analyzer] });
+/** Inside the test certificate's validity window; no test reads the wall clock. */
+const NOW = new Date("2026-12-01T00:00:00Z");
+
+function run(analyzer: Analyzer, yaml: string, now = NOW): Finding[] {
+  const result = checkConfig([{ path: "mesh.yaml", content: yaml }], { defaultNamespace: "", analyzers: [analyzer], now });
   return result.findings.filter((f) => f.rule === analyzer.name);
 }
 
@@ -103,8 +107,14 @@ spec:
   });
 });
 
+/** A TLS Secret with the given `data` entries (plain values, base64-encoded here). */
+function tlsSecret(name: string, ns: string, data: Readonly<Record<string, string>> = { "tls.crt": SHOP_CERT, "tls.key": "key" }): string {
+  const entries = Object.entries(data).map(([k, v]) => `  ${k}: "${v === "" ? "" : base64(v)}"\n`).join("");
+  return `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: ${ns}}\ntype: kubernetes.io/tls\n${entries ? `data:\n${entries}` : ""}---\n`;
+}
+
 describe("gateway.SecretAnalyzer", () => {
-  const secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: edge-cert, namespace: gw}\ntype: kubernetes.io/tls\n---\n";
+  const secret = tlsSecret("edge-cert", "gw");
   const tlsServer = (credential: string) =>
     `  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: ['*']\n    tls:\n      mode: SIMPLE\n      credentialName: ${credential}\n`;
 
@@ -118,7 +128,7 @@ describe("gateway.SecretAnalyzer", () => {
 
   it("prefers the user's own gateway workload over Istio's stand-in ingress Pod", () => {
     const own = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingress, namespace: istio-ingress}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template: {metadata: {labels: {istio: ingressgateway}}}\n---\n";
-    const cert = "apiVersion: v1\nkind: Secret\nmetadata: {name: site-cert, namespace: istio-ingress}\ntype: kubernetes.io/tls\n---\n";
+    const cert = tlsSecret("site-cert", "istio-ingress");
     expect(run(secretAnalyzer, own + cert + gateway("site", "web", "istio: ingressgateway", tlsServer("site-cert")))).toEqual([]);
   });
 
@@ -131,6 +141,52 @@ describe("gateway.SecretAnalyzer", () => {
 
   it("stays silent when the repository holds no Secrets", () => {
     expect(run(secretAnalyzer, INGRESS_POD + gateway("bad", "gw", "app: edge", tlsServer("missing-cert")))).toEqual([]);
+  });
+
+  describe("IST0161: a credential that holds no usable certificate", () => {
+    const check = (secretYaml: string, now = NOW): unknown[][] => {
+      const yaml = INGRESS_POD + secretYaml + gateway("shop", "apps", "app: edge", tlsServer("edge-cert"));
+      return run(secretAnalyzer, yaml, now).map((f) => [f.code, f.severity, f.path, f.line === lineOf(yaml, "credentialName: edge-cert"), f.message]);
+    };
+    const invalid = [[
+      "IST0161", "error", "spec.servers[0].tls.credentialName", true,
+      "The credential referenced by the Gateway shop in namespace gw is invalid, which can cause the traffic not to work as expected.",
+    ]];
+
+    it("accepts a certificate inside its validity window, both ends included", () => {
+      expect(check(tlsSecret("edge-cert", "gw"))).toEqual([]);
+      expect(check(tlsSecret("edge-cert", "gw"), new Date(SHOP_VALIDITY.notBefore))).toEqual([]);
+      expect(check(tlsSecret("edge-cert", "gw"), new Date(SHOP_VALIDITY.notAfter))).toEqual([]);
+    });
+
+    it("reports an expired certificate and one not yet valid", () => {
+      expect(check(tlsSecret("edge-cert", "gw"), new Date(SHOP_VALIDITY.notAfter + 1000))).toEqual(invalid);
+      expect(check(tlsSecret("edge-cert", "gw"), new Date(SHOP_VALIDITY.notBefore - 1000))).toEqual(invalid);
+    });
+
+    it("reports data that is no certificate, and keys Istio does not read", () => {
+      expect(check(tlsSecret("edge-cert", "gw", { cert: "hush hush hush", key: "secret" }))).toEqual(invalid);
+      expect(check(tlsSecret("edge-cert", "gw", { "tls.cert": SHOP_CERT, "tls.key": "key" }))).toEqual(invalid);
+      expect(check(tlsSecret("edge-cert", "gw", { "tls.crt": SHOP_CERT }))).toEqual(invalid);
+      expect(check(tlsSecret("edge-cert", "gw", { "tls.crt": SHOP_CERT, "tls.key": "" }))).toEqual(invalid);
+      expect(check(tlsSecret("edge-cert", "gw", {}))).toEqual(invalid);
+    });
+
+    it("reads the generic cert/key pair first, then tls.crt/tls.key", () => {
+      expect(check(tlsSecret("edge-cert", "gw", { cert: SHOP_CERT, key: "k", "tls.crt": "junk", "tls.key": "k" }))).toEqual([]);
+      expect(check(tlsSecret("edge-cert", "gw", { cert: "junk", key: "k", "tls.crt": SHOP_CERT, "tls.key": "k" }))).toEqual(invalid);
+      expect(check(tlsSecret("edge-cert", "gw", { cert: SHOP_CERT, "tls.crt": SHOP_CERT, "tls.key": "k" }))).toEqual([]);
+    });
+
+    it("reads stringData as the API server would store it", () => {
+      const text = `apiVersion: v1\nkind: Secret\nmetadata: {name: edge-cert, namespace: gw}\nstringData:\n  tls.crt: |\n${SHOP_CERT.replace(/^/gm, "    ")}\n  tls.key: k\n---\n`;
+      expect(check(text)).toEqual([]);
+    });
+
+    it("treats a Secret Kubernetes cannot decode as absent (IST0101), as Istio never loads it", () => {
+      const text = "apiVersion: v1\nkind: Secret\nmetadata: {name: edge-cert, namespace: gw}\ndata: {tls.crt: not-base64!, tls.key: aw==}\n---\n";
+      expect(check(text).map((f) => f[0])).toEqual(["IST0101"]);
+    });
   });
 });
 
