@@ -189,12 +189,21 @@ describe("the GitHub App against the GitHub simulator", { timeout: 60_000 }, () 
     for (const sha of [sha0, ...pushes.map((p) => p.sha)]) expect(runsFor(sha).length).toBeLessThanOrEqual(1);
   });
 
+  it("reviews a draft and says so, in the check's title and the comment", async () => {
+    const sha = await app.github.commit(OWNER, REPO, "draft", { "mesh/ratings.yaml": (files["mesh/ratings.yaml"] as string).replace("mode: SIMPLE", "mode: ISTIO_MUTUAL") }, "mTLS to ratings");
+    const opened = await app.github.openPullRequest(OWNER, REPO, { head: "draft", title: "WIP", draft: true });
+    const run = await app.waitFor("the draft's check", completedRun(sha));
+    expect(run.output.title).toMatch(/^Draft: /);
+    const comment = await app.waitFor("the draft's comment", () => app.github.issueComments(OWNER, REPO, opened.number)[0]);
+    expect(comment.body).toContain("**Draft pull request**");
+  });
+
   it("never got an answer from the simulator that GitHub's OpenAPI description rejects", () => {
     assertConversationFollowedGitHubsDescription();
   });
 
   it("kept every secret out of the Worker's logs and out of everything it wrote to GitHub", () => {
-    const written = [...app.github.checkRuns(OWNER, REPO).map((r) => JSON.stringify(r)), ...[1, 2, 3, 4, 5].flatMap((n) => app.github.issueComments(OWNER, REPO, n).map((c) => c.body))].join("\n");
+    const written = [...app.github.checkRuns(OWNER, REPO).map((r) => JSON.stringify(r)), ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((n) => app.github.issueComments(OWNER, REPO, n).map((c) => c.body))].join("\n");
     const log = app.worker.log();
     expect(log).toContain('"event":"job.done"'); // the log is really there
     for (const secret of app.secrets) {
