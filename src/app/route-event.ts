@@ -1,5 +1,5 @@
 import type { components } from "@octokit/openapi-webhooks-types";
-import type { PullRequestInfo } from "../github/repo-github.ts";
+import { pullRequestInfo } from "../github/repo-github.ts";
 import type { Job, PullTarget } from "./jobs.ts";
 import { CHECK_NAME } from "./publish-review.ts";
 
@@ -41,20 +41,6 @@ function target(p: Common, number: number): PullTarget | undefined {
   return p.installation ? { installationId: p.installation.id, owner: p.repository.owner.login, repo: p.repository.name, number } : undefined;
 }
 
-function pullRequestInfo(p: PullRequestEvent): PullRequestInfo {
-  const pr = p.pull_request;
-  return {
-    number: pr.number,
-    headSha: pr.head.sha,
-    baseSha: pr.base.sha,
-    baseRef: pr.base.ref,
-    draft: pr.draft === true,
-    state: pr.state,
-    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
-    htmlUrl: pr.html_url,
-  };
-}
-
 /**
  * What to do with a verified webhook delivery. Pure: it reads the event name and payload only. The
  * payload is GitHub's (its signature was checked); the shape checks here keep a malformed one from
@@ -77,7 +63,7 @@ export function routeEvent(event: string, deliveryId: string, payload: unknown, 
       if (!isObject(p.pull_request)) return ignore("pull_request without a pull request");
       // Only a base change makes an edit worth a review; a title or body edit does not.
       if (action === "edited" && !(p.action === "edited" && p.changes.base)) return ignore("pull_request.edited without a base change");
-      return enqueue(p.pull_request.number, { type: "review", deliveryId, reason: action, force: action === "edited", pr: pullRequestInfo(p) });
+      return enqueue(p.pull_request.number, { type: "review", deliveryId, reason: action, force: action === "edited", pr: pullRequestInfo(p.pull_request) });
     }
     case "check_run": {
       if (action !== "rerequested") return ignore(`check_run.${action ?? "?"} needs nothing`);

@@ -1,3 +1,4 @@
+import type { CheckRunAnnotation } from "../render/render-check-run.ts";
 import type { GitHubClient } from "./create-github-client.ts";
 
 /** What GitHub says about one file of a change. */
@@ -27,14 +28,7 @@ export interface CheckRunWrite {
   readonly output: { readonly title: string; readonly summary: string; readonly text?: string; readonly annotations?: readonly CheckRunAnnotationWrite[] };
 }
 
-export interface CheckRunAnnotationWrite {
-  readonly path: string;
-  readonly start_line: number;
-  readonly end_line: number;
-  readonly annotation_level: "failure" | "warning" | "notice";
-  readonly message: string;
-  readonly title: string;
-}
+export type CheckRunAnnotationWrite = CheckRunAnnotation;
 
 export interface PullRequestInfo {
   readonly number: number;
@@ -45,6 +39,30 @@ export interface PullRequestInfo {
   readonly state: string;
   readonly fromFork: boolean;
   readonly htmlUrl: string;
+}
+
+/** The fields both a webhook's and the REST API's pull request carry. */
+interface PullRequestFields {
+  readonly number: number;
+  readonly state: string;
+  readonly draft?: boolean | undefined;
+  readonly html_url: string;
+  readonly head: { readonly sha: string; readonly repo: { readonly full_name: string } | null };
+  readonly base: { readonly sha: string; readonly ref: string; readonly repo: { readonly full_name: string } };
+}
+
+/** A pull request as a review needs it; a head in another repository is a fork's. */
+export function pullRequestInfo(pr: PullRequestFields): PullRequestInfo {
+  return {
+    number: pr.number,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    baseRef: pr.base.ref,
+    draft: pr.draft === true,
+    state: pr.state,
+    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+    htmlUrl: pr.html_url,
+  };
 }
 
 /** GitHub's cap on a pull request's file list. */
@@ -100,17 +118,7 @@ export function repoGitHub(octokit: GitHubClient, owner: string, repo: string): 
     owner,
     repo,
     async pullRequest(number) {
-      const { data } = await rest.pulls.get({ owner, repo, pull_number: number });
-      return {
-        number,
-        headSha: data.head.sha,
-        baseSha: data.base.sha,
-        baseRef: data.base.ref,
-        draft: data.draft === true,
-        state: data.state,
-        fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
-        htmlUrl: data.html_url,
-      };
+      return pullRequestInfo((await rest.pulls.get({ owner, repo, pull_number: number })).data);
     },
     async pullRequestFiles(number) {
       const files: ChangedFile[] = [];
