@@ -198,6 +198,20 @@ describe("the GitHub App against the GitHub simulator", { timeout: 60_000 }, () 
     expect(comment.body).toContain("**Draft pull request**");
   });
 
+  it("reads a file too large for GraphQL's text through the raw media type, and a binary one as binary", async () => {
+    // ~700 KiB of valid YAML: over the 512 KiB the simulator (like GitHub) returns as GraphQL text.
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: big, namespace: bookinfo }\ndata:\n${Array.from({ length: 14_000 }, (_, i) => `  key${i}: "${"x".repeat(40)}"`).join("\n")}\n`;
+    const sha = await app.github.commit(OWNER, REPO, "big", { "mesh/big.yaml": big, "mesh/blob.yaml": "kind: \u0000binary\n" }, "big and binary");
+    const opened = await app.github.openPullRequest(OWNER, REPO, { head: "big", title: "Big" });
+    const run = await app.waitFor("the review of a large file", completedRun(sha));
+    expect(run.annotations).toContainEqual(expect.objectContaining({ path: "mesh/blob.yaml", start_line: 1 }));
+    await app.waitFor("the comment", () => app.github.issueComments(OWNER, REPO, opened.number)[0]);
+    const raw = app.github.requests.filter((r) => r.method === "GET" && r.path.includes("/contents/"));
+    expect(raw.map((r) => `${r.status} ${decodeURIComponent(r.path)}`).sort()).toEqual(["200 /repos/acme/mesh/contents/mesh/big.yaml", "200 /repos/acme/mesh/contents/mesh/blob.yaml"]);
+    // The big file was parsed, not dropped: its resource is in the review's count of changes.
+    expect(run.output.summary).toMatch(/\| 1 \| 0 \| 0 \|/);
+  });
+
   it("never got an answer from the simulator that GitHub's OpenAPI description rejects", () => {
     assertConversationFollowedGitHubsDescription();
   });
