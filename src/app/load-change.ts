@@ -33,10 +33,6 @@ function isMeshPath(path: string, globs: readonly string[]): boolean {
   return path !== CONFIG_FILE && YAML.test(path) && globs.some((g) => matchGlob(g, path));
 }
 
-function text(content: string | Uint8Array | null | undefined): string | Uint8Array | undefined {
-  return content === null ? undefined : content;
-}
-
 function contentText(content: string | Uint8Array): string {
   return typeof content === "string" ? content : new TextDecoder().decode(content);
 }
@@ -66,8 +62,8 @@ export async function loadChange(gh: RepoGitHub, pr: PullRequestInfo, store: Ind
   const base: SourceFile[] = [];
   const head: SourceFile[] = [];
   for (const f of mesh) {
-    const before = text(blobs.get(baseExpr(f)));
-    const after = text(blobs.get(headExpr(f)));
+    const before = blobs.get(baseExpr(f)) ?? undefined;
+    const after = blobs.get(headExpr(f)) ?? undefined;
     if (before !== undefined) base.push({ path: f.previousPath ?? f.path, content: before });
     if (after !== undefined) head.push({ path: f.path, content: after });
   }
@@ -76,10 +72,9 @@ export async function loadChange(gh: RepoGitHub, pr: PullRequestInfo, store: Ind
 
   const { index, contents } = await currentIndex(gh, pr.baseSha, globs, store);
   const related = relatedPaths(index, relationsOfFiles([...base, ...head]), changed, ROOT_NAMESPACE);
-  const missing = related.filter((p) => !contents.has(p));
-  const fetched = missing.length > 0 ? await gh.readBlobs(missing.map((p) => `${pr.baseSha}:${p}`)) : new Map();
+  const fetched = await readAt(gh, pr.baseSha, related.filter((p) => !contents.has(p)));
   for (const path of related) {
-    const content = text(contents.get(path) ?? fetched.get(`${pr.baseSha}:${path}`));
+    const content = contents.get(path) ?? fetched.get(path);
     if (content === undefined) continue;
     base.push({ path, content });
     head.push({ path, content });
@@ -87,47 +82,40 @@ export async function loadChange(gh: RepoGitHub, pr: PullRequestInfo, store: Ind
   return { ...result, base, head, related: related.length };
 }
 
+/** The files at `commit`, by path: those that exist (a deleted or unreadable one is left out). */
+async function readAt(gh: RepoGitHub, commit: string, paths: readonly string[]): Promise<Map<string, string | Uint8Array>> {
+  const blobs = await gh.readBlobs(paths.map((p) => `${commit}:${p}`));
+  const out = new Map<string, string | Uint8Array>();
+  for (const p of paths) {
+    const content = blobs.get(`${commit}:${p}`);
+    if (content !== null && content !== undefined) out.set(p, content);
+  }
+  return out;
+}
+
 /**
  * The mesh index at `commit`: stored, updated from a comparison (one call plus the changed files), or
  * built from the tree (one call plus the mesh files, which this review then reuses).
  */
-async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly string[], store: IndexStore): Promise<{ index: MeshIndex; contents: Map<string, string | Uint8Array | null> }> {
+async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly string[], store: IndexStore): Promise<{ index: MeshIndex; contents: Map<string, string | Uint8Array> }> {
   const stored = await store.load();
   if (stored?.commit === commit) return { index: stored, contents: new Map() };
-  if (stored) {
-    const diff = await gh.compareFiles(stored.commit, commit);
-    if (diff.complete) {
-      const files: Record<string, FileRelations> = { ...stored.files };
-      const touched = diff.files.filter((f) => isMeshPath(f.path, globs) || (f.previousPath !== undefined && isMeshPath(f.previousPath, globs)));
-      for (const f of touched) {
-        delete files[f.path];
-        if (f.previousPath) delete files[f.previousPath];
-      }
-      const live = touched.filter((f) => f.status !== "removed" && isMeshPath(f.path, globs));
-      const blobs = live.length > 0 ? await gh.readBlobs(live.map((f) => `${commit}:${f.path}`)) : new Map<string, string | Uint8Array | null>();
-      const contents = new Map<string, string | Uint8Array | null>();
-      for (const f of live) {
-        const content = blobs.get(`${commit}:${f.path}`);
-        if (content === null || content === undefined) continue;
-        files[f.path] = indexFile({ path: f.path, content });
-        contents.set(f.path, content);
-      }
-      const index = { commit, files };
-      await store.save(index);
-      return { index, contents };
-    }
-  }
-  const tree = await gh.treePaths(commit);
-  const paths = tree.paths.filter((p) => isMeshPath(p, globs));
-  const blobs = paths.length > 0 ? await gh.readBlobs(paths.map((p) => `${commit}:${p}`)) : new Map<string, string | Uint8Array | null>();
+  const diff = stored ? await gh.compareFiles(stored.commit, commit) : undefined;
   const files: Record<string, FileRelations> = {};
-  const contents = new Map<string, string | Uint8Array | null>();
-  for (const p of paths) {
-    const content = blobs.get(`${commit}:${p}`);
-    if (content === null || content === undefined) continue;
-    files[p] = indexFile({ path: p, content });
-    contents.set(p, content);
+  let read: string[];
+  if (stored && diff?.complete) {
+    Object.assign(files, stored.files);
+    const touched = diff.files.filter((f) => isMeshPath(f.path, globs) || (f.previousPath !== undefined && isMeshPath(f.previousPath, globs)));
+    for (const f of touched) {
+      delete files[f.path];
+      if (f.previousPath) delete files[f.previousPath];
+    }
+    read = touched.filter((f) => f.status !== "removed" && isMeshPath(f.path, globs)).map((f) => f.path);
+  } else {
+    read = (await gh.treePaths(commit)).paths.filter((p) => isMeshPath(p, globs));
   }
+  const contents = await readAt(gh, commit, read);
+  for (const [path, content] of contents) files[path] = indexFile({ path, content });
   const index = { commit, files };
   await store.save(index);
   return { index, contents };

@@ -39,8 +39,9 @@ export class PullRequestReviewer extends DurableObject<AppBindings> {
       const started = Date.now();
       let calls = 0;
       try {
-        const gh = await gitHubApp(this.env).repository(target.installationId, target.owner, target.repo, () => calls++);
-        const outcome = job.type === "review" ? await this.review(gh, target, job) : await this.command(gh, target, job);
+        const app = gitHubApp(this.env);
+        const gh = await app.repository(target.installationId, target.owner, target.repo, () => calls++);
+        const outcome = job.type === "review" ? await this.review(gh, target, job, app.appId) : await this.command(gh, target, job);
         log("job.done", { pr: `${target.owner}/${target.repo}#${target.number}`, job: job.type, delivery: job.deliveryId, outcome, calls, ms: Date.now() - started });
       } catch (error) {
         const attempts = ((await storage.get<number>("attempts")) ?? 0) + 1;
@@ -60,7 +61,7 @@ export class PullRequestReviewer extends DurableObject<AppBindings> {
     }
   }
 
-  private async review(gh: RepoGitHub, target: PullTarget, job: ReviewJob): Promise<string> {
+  private async review(gh: RepoGitHub, target: PullTarget, job: ReviewJob, appId: number): Promise<string> {
     const storage = this.ctx.storage;
     const pr: PullRequestInfo = job.pr ?? (await gh.pullRequest(target.number));
     if (pr.state === "closed") return "closed";
@@ -69,7 +70,7 @@ export class PullRequestReviewer extends DurableObject<AppBindings> {
     const change = await loadChange(gh, pr, this.indexStore(target));
     const review = reviewPullRequest(change, pr, new Date().toISOString().slice(0, 10));
     if (this.superseded(pr, (await storage.get<Job[]>("jobs")) ?? [], job)) return `superseded before posting ${pr.headSha.slice(0, 7)}`;
-    const next = await publishReview(gh, pr, review, memory, gitHubApp(this.env).appId);
+    const next = await publishReview(gh, pr, review, memory, appId);
     await storage.put("memory", next);
     return `reviewed ${pr.headSha.slice(0, 7)}: ${review.check.conclusion}`;
   }

@@ -1,5 +1,6 @@
 import type { components } from "@octokit/openapi-webhooks-types";
 import { pullRequestInfo } from "../github/repo-github.ts";
+import { isObject } from "../mesh/json.ts";
 import type { Job, PullTarget } from "./jobs.ts";
 import { CHECK_NAME } from "./publish-review.ts";
 
@@ -26,10 +27,6 @@ const COMMAND = /^\s*\/meshgate(?:\s+([a-z-]+))?/im;
 interface Common {
   readonly installation?: { readonly id: number };
   readonly repository: { readonly name: string; readonly owner: { readonly login: string } };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** The fields every event this App acts on carries; a payload without them is not GitHub's. */

@@ -80,7 +80,7 @@ export interface RepoGitHub {
   pullRequest(number: number): Promise<PullRequestInfo>;
   pullRequestFiles(number: number): Promise<{ files: ChangedFile[]; truncated: boolean }>;
   pullRequestsForCommit(sha: string): Promise<number[]>;
-  /** Contents of `rev:path` expressions, keyed by expression. */
+  /** Contents of `rev:path` expressions, keyed by expression; no request for none. */
   readBlobs(expressions: readonly string[]): Promise<Map<string, BlobContent>>;
   treePaths(sha: string): Promise<{ paths: string[]; truncated: boolean }>;
   compareFiles(base: string, head: string): Promise<{ files: ChangedFile[]; complete: boolean }>;
