@@ -31,10 +31,7 @@ export async function measureAppReview(repo: MeshRepo, changed = 20): Promise<Ap
     const review = async (start: () => Promise<string>) => {
       const mark = app.github.requests.length;
       const started = Date.now();
-      const headSha = await start();
-      await app.waitFor("the check run", () => app.github.checkRuns("bench", "mesh", headSha).find((r) => r.status === "completed"), 120_000);
-      await app.waitFor("the comment", () => app.github.issueComments("bench", "mesh", 1).find((c) => c.body.includes(headSha.slice(0, 7))), 120_000);
-      const calls = app.github.requests.slice(mark);
+      const { calls } = await app.reviewed("bench", "mesh", 1, await start(), mark, 120_000);
       return { calls: calls.length, ms: Date.now() - started, endpoints: calls.map((c) => `${c.method} ${c.path.replace(/[0-9a-f]{40}/, "{sha}")}`) };
     };
     const opened = await review(async () => {

@@ -23,10 +23,8 @@ try {
   const started = Date.now();
   const { number, delivery } = await app.github.openPullRequest(OWNER, REPO, { head: "canary-and-mtls", title: "Shift the reviews canary, relax mTLS" });
   console.log(`Opened ${OWNER}/${REPO}#${number} (head ${head.slice(0, 7)}); the webhook was answered ${delivery.status} in ${delivery.durationMs} ms.`);
-  const run = await app.waitFor("the check run", () => app.github.checkRuns(OWNER, REPO, head).find((r) => r.status === "completed"));
-  const comment = await app.waitFor("the comment", () => app.github.issueComments(OWNER, REPO, number)[0]);
+  const { run, comment, calls } = await app.reviewed(OWNER, REPO, number, head, mark);
   const latency = Date.now() - started;
-  const calls = app.github.requests.slice(mark);
   console.log("\n──────── the comment meshgate posted ────────\n");
   console.log(comment.body);
   console.log("──────── the check run ────────\n");

@@ -38,13 +38,8 @@ function assertConversationFollowedGitHubsDescription() {
 const runsFor = (sha: string) => app.github.checkRuns(OWNER, REPO, sha);
 const completedRun = (sha: string) => () => runsFor(sha).find((r) => r.status === "completed");
 
-/** Waits for the review of `sha` and returns the API calls it cost (every request since `mark`). */
-async function reviewed(sha: string, mark: number) {
-  const run = await app.waitFor(`the check run of ${sha.slice(0, 7)}`, completedRun(sha));
-  // Writes after the check run (the comment) are part of the same review: wait for the comment to name this head.
-  await app.waitFor("the comment for this head", () => app.github.issueComments(OWNER, REPO, 1).find((c) => c.body.includes(sha.slice(0, 7))));
-  return { run, calls: app.github.requests.slice(mark) };
-}
+/** Waits for the review of `sha` on PR 1 and returns the API calls it cost (every request since `mark`). */
+const reviewed = (sha: string, mark: number) => app.reviewed(OWNER, REPO, 1, sha, mark);
 
 describe("the GitHub App against the GitHub simulator", { timeout: 60_000 }, () => {
   let head1: string;

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type GitHubSimulator, startGitHubSimulator } from "../github-simulator/github-simulator.ts";
+import { type CheckRunState, type GitHubSimulator, type IssueCommentState, type RequestRecord, startGitHubSimulator } from "../github-simulator/github-simulator.ts";
 import { type DevServer, startWranglerDev } from "./start-wrangler-dev.ts";
 
 const run = promisify(execFile);
@@ -22,6 +22,11 @@ export interface AppHarness {
   readonly secrets: readonly string[];
   /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
   waitFor<T>(what: string, check: () => T | undefined, timeoutMs?: number): Promise<T>;
+  /**
+   * Waits for the review of `headSha` on pull request `number`: its completed check run, then the
+   * comment naming that head (written after the run). `calls`: every API request since `mark`.
+   */
+  reviewed(owner: string, repo: string, number: number, headSha: string, mark: number, timeoutMs?: number): Promise<{ run: CheckRunState; comment: IssueCommentState; calls: RequestRecord[] }>;
   stop(): Promise<void>;
 }
 
@@ -52,18 +57,25 @@ export async function startAppHarness(): Promise<AppHarness> {
     throw error;
   }
   github.setWebhookUrl(`${worker.url}/webhooks/github`);
+  async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value !== undefined) return value;
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${worker.log()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
   return {
     github,
     worker,
     secrets: [webhookSecret, ...keys.privateKey.split("\n").filter((l) => l.length > 40)],
-    async waitFor(what, check, timeoutMs = 30_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const value = check();
-        if (value !== undefined) return value;
-        if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${worker.log()}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+    waitFor,
+    async reviewed(owner, repo, number, headSha, mark, timeoutMs) {
+      const short = headSha.slice(0, 7);
+      const run = await waitFor(`the check run of ${short}`, () => github.checkRuns(owner, repo, headSha).find((r) => r.status === "completed"), timeoutMs);
+      const comment = await waitFor(`the comment for ${short}`, () => github.issueComments(owner, repo, number).find((c) => c.body.includes(short)), timeoutMs);
+      return { run, comment, calls: github.requests.slice(mark) };
     },
     async stop() {
       await worker.stop();
