@@ -1,9 +1,10 @@
-import { type Document, LineCounter, type Node, parseAllDocuments, type YAMLError } from "yaml";
+import { type Document, LineCounter, type Node, type YAMLError } from "yaml";
 import { type Finding, type FindingInput, findingInFile } from "../review/finding.ts";
 import type { FieldPath } from "./field-path.ts";
 import { isObject, type JsonObject, readStringMap } from "./json.ts";
 import { kindKeyOf, lookupKind, splitApiVersion } from "./kinds.ts";
 import { makeLocator } from "./locate-node.ts";
+import { parseYamlDocuments } from "./parse-yaml-documents.ts";
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./parse-limits.ts";
 import type { Position, Resource } from "./resource.ts";
 import { summarizeSecret } from "./summarize-secret.ts";
@@ -41,8 +42,7 @@ export function parseDocuments(file: SourceFile, options: ParseOptions = {}): Pa
 
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: only true/false are booleans, so `name: n` or `mode: on` stay the strings typed fields expect.
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
+  const list = parseYamlDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const resources: Resource[] = [];
   let count = 0;
   for (const [index, doc] of list.entries()) {

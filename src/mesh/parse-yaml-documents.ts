@@ -1,0 +1,67 @@
+import { Composer, CST, type Document, type DocumentOptions, type LineCounter, Parser, type ParseOptions, type SchemaOptions } from "yaml";
+
+type Options = ParseOptions & DocumentOptions & SchemaOptions & { lineCounter: LineCounter };
+
+/** A `:` glued to a flow indicator: the only text where YAML 1.2 and go-yaml part ways (below). */
+const GLUED_COLON = /:[,\]}]/;
+
+/**
+ * `parseAllDocuments`, reading plain scalars in flow collections as go-yaml does, since go-yaml is how
+ * the API server and istioctl read these files. YAML 1.2 ends a plain scalar at a `:` followed by a flow
+ * indicator, so `[1.2.3.4, 2001:db8::]` holds a mapping `{"2001:db8:": null}`; go-yaml ends it only at
+ * `:` followed by a blank, and reads the string `2001:db8::`. Files without such a `:` skip the CST pass.
+ */
+export function parseYamlDocuments(text: string, options: Options): Document.Parsed[] {
+  const tokens = new Parser(options.lineCounter.addNewLine).parse(text);
+  const composer = new Composer(options);
+  if (!GLUED_COLON.test(text)) return Array.from(composer.compose(tokens));
+  const fixed = Array.from(tokens, (token) => {
+    if (token.type !== "document") return token;
+    CST.visit(token, (item, path) => {
+      if (path.length === 0) return; // the document itself
+      const parent = CST.visit.parentCollection(token, path);
+      if (parent.type === "flow-collection") glueColon(item, parent.start.source === "{");
+    });
+    return token;
+  });
+  return Array.from(composer.compose(fixed));
+}
+
+type Item = CST.CollectionItem;
+
+/** Rewrites a flow item `a:` (key `a`, an adjacent `:`, nothing after) or a value `a:` into the scalar `a:`. */
+function glueColon(item: Item, inMap: boolean): void {
+  if (gluedKey(item) && item.key && hasNoValue(item)) {
+    const scalar = withColon(item.key as CST.FlowScalar);
+    if (inMap) {
+      // A flow mapping's lone `a:` is a key without a value, as `{a}` is.
+      item.key = scalar;
+      item.sep = [];
+    } else {
+      delete item.key;
+      delete item.sep;
+      item.value = scalar;
+    }
+    return;
+  }
+  // As a flow pair's value, YAML 1.2 reads `a:` as a block mapping, which it then refuses inside flow.
+  const value = item.value;
+  if (value?.type === "block-map" && value.items.length === 1) {
+    const inner = value.items[0] as Item;
+    if (gluedKey(inner) && hasNoValue(inner) && inner.key) item.value = withColon(inner.key as CST.FlowScalar);
+  }
+}
+
+function gluedKey(item: Item): boolean {
+  const key = item.key;
+  const sep = item.sep;
+  return key?.type === "scalar" && sep?.length === 1 && sep[0]?.type === "map-value-ind" && sep[0].offset === key.offset + key.source.length;
+}
+
+function hasNoValue(item: Item): boolean {
+  return item.value === undefined || (item.value.type === "scalar" && item.value.source === "");
+}
+
+function withColon(scalar: CST.FlowScalar): CST.FlowScalar {
+  return { ...scalar, source: `${scalar.source}:` };
+}
