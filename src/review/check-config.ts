@@ -3,7 +3,7 @@ import { defaultResources } from "../mesh/default-resources.ts";
 import { isObject } from "../mesh/json.ts";
 import { DEFAULT_MESH_CONFIG, type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
 import type { ParseLimits } from "../mesh/parse-limits.ts";
-import { parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
+import { type ParsedFile, parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
 import { parse as parseYaml } from "yaml";
 import type { Analyzer } from "../validation/analyzer.ts";
@@ -53,17 +53,21 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [duplicateResourceAnalyzer, ..
 
 /** The review engine: text → resources → findings (parse, schema, webhook rules, analyzers, Kiali). */
 export function checkConfig(files: readonly SourceFile[], options: CheckOptions = {}): CheckResult {
-  const findings: Finding[] = [];
-  const resources: Resource[] = [];
-  const parseOptions = {
+  return checkParsed(files.map((file) => parseFile(file, options)), options);
+}
+
+/** One file's resources and parse findings, under the check's limits and default namespace. */
+export function parseFile(file: SourceFile, options: CheckOptions): ParsedFile {
+  return parseDocuments(file, {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
-  };
-  for (const file of files) {
-    const parsed = parseDocuments(file, parseOptions);
-    resources.push(...parsed.resources);
-    findings.push(...parsed.findings);
-  }
+  });
+}
+
+/** `checkConfig` after parsing: a review parses a file unchanged by the change once for both sides. */
+export function checkParsed(files: readonly ParsedFile[], options: CheckOptions = {}): CheckResult {
+  const findings: Finding[] = files.flatMap((f) => f.findings);
+  const resources: Resource[] = files.flatMap((f) => f.resources);
   const meshConfig = options.meshConfig ?? meshConfigFromSet(resources) ?? DEFAULT_MESH_CONFIG;
   const set = buildConfigSet([...resources, ...defaultResources(meshConfig)], meshConfig, options.now);
   for (const resource of set.resources) {

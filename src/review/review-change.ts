@@ -1,6 +1,6 @@
 import { diffConfigSets, type ResourceChange } from "../diff/diff-config-sets.ts";
 import { isObject } from "../mesh/json.ts";
-import type { SourceFile } from "../mesh/parse-documents.ts";
+import type { ParsedFile, SourceFile } from "../mesh/parse-documents.ts";
 import { planRollout, type RolloutOptions, type RolloutPlan } from "../rollout/plan-rollout.ts";
 import { collectProbes, diffAuthorization, simulateAuthorization, type AccessChange, workloadsWithChangedPolicies } from "../simulation/simulate-authorization.ts";
 import { diffMtls, type MtlsChange, simulateMtls } from "../simulation/simulate-mtls.ts";
@@ -8,7 +8,7 @@ import { diffTraffic, type TrafficChange } from "../simulation/diff-traffic.ts";
 import { simulateTraffic } from "../simulation/simulate-traffic.ts";
 import type { PolicyResult } from "../policy/evaluate-policies.ts";
 import type { MeshgateConfig } from "../policy/read-meshgate-config.ts";
-import { type CheckOptions, checkConfig } from "./check-config.ts";
+import { type CheckOptions, checkParsed, parseFile } from "./check-config.ts";
 import type { Finding } from "./finding.ts";
 
 export interface ChangeReview {
@@ -35,8 +35,9 @@ function findingIdentity(f: Finding): string {
  * what the change does to traffic, mTLS and access, and the rollout merging it would start.
  */
 export function reviewChange(base: readonly SourceFile[], head: readonly SourceFile[], options: CheckOptions & { rollout?: RolloutOptions } = {}): ChangeReview {
-  const before = checkConfig(base, options);
-  const after = checkConfig(head, options.policy ? { ...options, policy: { ...options.policy, base: before.set } } : options);
+  const [parsedBase, parsedHead] = parseBothSides(base, head, options);
+  const before = checkParsed(parsedBase, options);
+  const after = checkParsed(parsedHead, options.policy ? { ...options, policy: { ...options.policy, base: before.set } } : options);
   const known = new Set(before.findings.map(findingIdentity));
   const changes = diffConfigSets(before.set.resources, after.set.resources);
   const probes = collectProbes([before.set, after.set]);
@@ -52,6 +53,20 @@ export function reviewChange(base: readonly SourceFile[], head: readonly SourceF
     files: head.length,
     resources: after.set.resources.filter((r) => !r.synthetic).length,
   };
+}
+
+/**
+ * Parses each side; a file the change leaves as it was is parsed once and shared, so the files a review
+ * only needs as context (the repo around the change) cost once, not twice. Resources are never mutated.
+ */
+function parseBothSides(base: readonly SourceFile[], head: readonly SourceFile[], options: CheckOptions): [ParsedFile[], ParsedFile[]] {
+  const parsedBase = base.map((file) => parseFile(file, options));
+  const byPath = new Map(base.map((file, i) => [file.path, { content: file.content, parsed: parsedBase[i] as ParsedFile }]));
+  const parsedHead = head.map((file) => {
+    const same = byPath.get(file.path);
+    return same && typeof same.content === "string" && same.content === file.content ? same.parsed : parseFile(file, options);
+  });
+  return [parsedBase, parsedHead];
 }
 
 /** Step size from `max-canary-step`, bake time and gates from the repo's rollout settings. */
