@@ -2,7 +2,7 @@ import { DestinationRule, Gateway, ServiceEntry, VirtualService } from "@kuberne
 import { AuthorizationPolicy, PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
 import type { Resource } from "../src/mesh/resource.ts";
 import { validateSchema } from "../src/validation/schema/validate-schema.ts";
-import { timeMedian } from "./time-median.ts";
+import { timeMedians, type Timing } from "./time-median.ts";
 
 interface Validatable {
   validate(): void;
@@ -52,9 +52,11 @@ function measureRow(kind: string, docs: readonly Resource[], runs: number): Sche
   const reps = Math.max(1, Math.ceil(MIN_VALIDATIONS_PER_RUN / docs.length));
   const perDoc = (ms: number): number => (ms * 1000) / (docs.length * reps);
   const repeat = (fn: () => void) => () => { for (let i = 0; i < reps; i++) fn(); };
-  const meshgate = timeMedian(repeat(() => { for (const r of docs) validateSchema(r); }), runs, 2);
-  const validateOnly = timeMedian(repeat(() => { for (const m of models) accepts(m); }), runs, 2);
-  const withConstruct = timeMedian(repeat(() => { for (const r of docs) accepts(build(r)); }), runs, 2);
+  const [meshgate, validateOnly, withConstruct] = timeMedians([
+    repeat(() => { for (const r of docs) validateSchema(r); }),
+    repeat(() => { for (const m of models) accepts(m); }),
+    repeat(() => { for (const r of docs) accepts(build(r)); }),
+  ], runs, 2) as [Timing, Timing, Timing];
   return {
     kind,
     documents: docs.length,

@@ -3,7 +3,7 @@ import type { SourceFile } from "../src/mesh/parse-documents.ts";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../src/render/render-markdown.ts";
 import { reviewChange } from "../src/review/review-change.ts";
 import type { MeshRepo } from "./generate-mesh-repo.ts";
-import { timeMedian, type Timing } from "./time-median.ts";
+import { timeMedians, type Timing } from "./time-median.ts";
 
 export interface ChangeReviewFigures {
   readonly changed: number;
@@ -26,7 +26,7 @@ function shiftWeights(content: string): string {
  * Issue 3 §5: the cost of reviewing a change follows the change and what it references, not the
  * repo's size. A change to `count` mesh files spread over the repo, reviewed alone and in the repo.
  */
-export function measureChangeReview(repo: MeshRepo, count = 10, runs = 5): ChangeReviewFigures {
+export function measureChangeReview(repo: MeshRepo, count = 10, runs = 15): ChangeReviewFigures {
   const weighted = repo.files.filter((f) => f.content.includes("weight: 50"));
   const step = Math.max(1, Math.floor(weighted.length / count));
   const base: SourceFile[] = weighted.filter((_, i) => i % step === 0).slice(0, count);
@@ -35,8 +35,7 @@ export function measureChangeReview(repo: MeshRepo, count = 10, runs = 5): Chang
   const changed = new Set(base.map((f) => f.path));
   const related = new Set(relatedPaths(index, relationsOfFiles([...base, ...head]), changed, "istio-system"));
   const context = repo.files.filter((f) => related.has(f.path));
-  const alone = timeMedian(() => reviewChange(base, head), runs);
-  const inRepo = timeMedian(() => reviewChange([...base, ...context], [...head, ...context]), runs);
+  const [alone, inRepo] = timeMedians([() => reviewChange(base, head), () => reviewChange([...base, ...context], [...head, ...context])], runs) as [Timing, Timing];
   const all = repo.files.map((f) => ({ path: f.path, content: shiftWeights(f.content) }));
   const largest = reviewChange(repo.files, all);
   const commentChars = renderMarkdown(largest, { marker: "meshgate:sticky" }).length;
