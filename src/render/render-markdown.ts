@@ -1,8 +1,12 @@
 import { formatFieldChanges } from "../diff/format-field-changes.ts";
 import { formatOrigin } from "../mesh/resource.ts";
 import type { ChangeReview } from "../review/review-change.ts";
-import type { TrafficShare } from "../simulation/simulate-traffic.ts";
-import { codeSpan, escapeMarkdown, mermaidLabel } from "./escape-markdown.ts";
+import { accessSection } from "./access-section.ts";
+import { codeSpan, escapeMarkdown } from "./escape-markdown.ts";
+import { formatDuration } from "./format-duration.ts";
+import { mtlsSection } from "./mtls-section.ts";
+import { rolloutSection } from "./rollout-section.ts";
+import { trafficSection } from "./traffic-section.ts";
 
 /** GitHub refuses comment bodies over 65,536 characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -13,25 +17,6 @@ export interface MarkdownOptions {
   /** Hidden marker that lets the App find its own sticky comment. */
   readonly marker?: string;
   readonly limit?: number;
-}
-
-function percent(p: number): string {
-  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
-}
-
-function describeShares(shares: readonly TrafficShare[] | undefined, action?: string): string {
-  if (action === "redirect") return "redirect";
-  if (action === "direct-response") return "direct response";
-  if (!shares || shares.length === 0) return action === undefined ? "—" : "**nowhere**";
-  return shares
-    .map((s) => `${codeSpan(`${s.host.split(".")[0] ?? s.host}${s.subset ? `/${s.subset}` : ""}`)} ${percent(s.percent)}${s.problem ? ` ⚠️ ${s.problem === "unknown-subset" ? "subset missing" : "host missing"}` : ""}`)
-    .join(", ");
-}
-
-function duration(seconds: number): string {
-  if (seconds === 0) return "immediately";
-  const m = Math.round(seconds / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 function verdict(r: ChangeReview): string {
@@ -62,7 +47,7 @@ function summaryTable(r: ChangeReview): string {
   return [
     "| added | changed | removed | errors (new) | warnings (new) | policies | traffic changes | rollout |",
     "|---:|---:|---:|---:|---:|---|---:|---|",
-    `| ${count("added")} | ${count("changed")} | ${count("removed")} | ${sev("error")} (${fresh("error")}) | ${sev("warning")} (${fresh("warning")}) | ${r.policies.length > 0 ? `${passed} passed, ${failed} failed` : "—"} | ${r.traffic.length} | ${r.rollout.steps.length > 0 ? `${r.rollout.steps.length} steps, ${duration(r.rollout.totalSeconds)}` : "applied at once"} |`,
+    `| ${count("added")} | ${count("changed")} | ${count("removed")} | ${sev("error")} (${fresh("error")}) | ${sev("warning")} (${fresh("warning")}) | ${r.policies.length > 0 ? `${passed} passed, ${failed} failed` : "—"} | ${r.traffic.length} | ${r.rollout.steps.length > 0 ? `${r.rollout.steps.length} steps, ${formatDuration(r.rollout.totalSeconds)}` : "applied at once"} |`,
   ].join("\n");
 }
 
@@ -74,57 +59,6 @@ function policySection(r: ChangeReview): string[] {
   for (const p of failed) lines.push(`- ❌ ${escapeMarkdown(p.title)} (${codeSpan(p.id)}): ${p.violations} violation${p.violations === 1 ? "" : "s"}`);
   if (passed.length > 0) lines.push(`- ✅ ${passed.map((p) => escapeMarkdown(p.title)).join(" · ")}`);
   return [lines.join("\n")];
-}
-
-function trafficSection(r: ChangeReview): string[] {
-  if (r.traffic.length === 0) return [];
-  const rows = r.traffic.map(
-    (t) =>
-      `| ${codeSpan(t.host)} | ${codeSpan(t.gateway)} | ${escapeMarkdown(t.match)} | ${describeShares(t.before?.shares, t.before?.action)} | ${describeShares(t.after?.shares, t.after?.action)}${t.outage ? " 🚨 **outage**" : ""} |`,
-  );
-  const table = ["#### Traffic, before → after", "", "| host | via | requests | before | after |", "|---|---|---|---|---|", ...rows].join("\n");
-  const diagrams = r.traffic
-    .filter((t) => t.after && t.after.shares.length > 1)
-    .map((t, i) => {
-      const lines = ["```mermaid", "flowchart LR", `  r${i}[${mermaidLabel(`${t.host} (${t.match})`)}]`];
-      (t.after?.shares ?? []).forEach((s, j) => lines.push(`  r${i} -->|${mermaidLabel(percent(s.percent))}| d${i}_${j}[${mermaidLabel(`${s.host.split(".")[0] ?? s.host}${s.subset ? ` ${s.subset}` : ""}`)}]`));
-      lines.push("```");
-      return lines.join("\n");
-    });
-  return [table, ...diagrams];
-}
-
-function securitySection(r: ChangeReview): string[] {
-  const out: string[] = [];
-  if (r.mtls.length > 0) {
-    const lines = r.mtls.map((m) =>
-      m.conflict
-        ? `- 🚨 ${escapeMarkdown(formatOrigin(m.conflict.rule))}: ${escapeMarkdown(m.conflict.message)}`
-        : `- ${m.weakening ? "⚠️ **weaker**: " : ""}${escapeMarkdown(m.scope)}: ${m.before ?? "—"} → ${m.after ?? "—"}`,
-    );
-    out.push(["#### mTLS", "", ...lines].join("\n"));
-  }
-  if (r.access.length > 0) {
-    const lines = r.access.map((a) => `- ${a.after === "allow" ? "🔓" : "🔒"} ${a.sentence.replace(/`([^`]*)`/g, (_m, t: string) => codeSpan(t))}`);
-    out.push(["#### Access", "", ...lines].join("\n"));
-  }
-  return out;
-}
-
-function rolloutSection(r: ChangeReview): string[] {
-  const p = r.rollout;
-  if (p.steps.length === 0 && p.unsteppable.length === 0) return [];
-  const lines = ["#### Rollout on merge", ""];
-  if (p.before.length > 0) lines.push(`1. First applied: ${p.before.map((x) => codeSpan(formatOrigin(x))).join(", ")}`);
-  p.steps.forEach((s) => {
-    const w = s.weights.map((ws, i) => `${codeSpan(p.routes[i]?.resource.name ?? "?")} ${ws.join("/")}`).join(", ");
-    lines.push(`1. Step ${s.index}: ${w}; bake ${duration(s.bakeSeconds)}${s.gates.length > 0 ? `, then check ${s.gates.map(escapeMarkdown).join(", ")}` : ""}`);
-  });
-  if (p.after.length > 0) lines.push(`1. After traffic drained: ${p.after.map((x) => codeSpan(formatOrigin(x))).join(", ")}`);
-  for (const u of p.unsteppable) lines.push(`- ⚠️ ${codeSpan(formatOrigin(u.resource))} cannot be stepped: ${escapeMarkdown(u.reason)}; it is applied at once.`);
-  lines.push("", `Full rollout in about ${duration(p.totalSeconds)}; rollback restores the base weights in ${duration(p.rollbackSeconds)}.`);
-  const timeline = ["```mermaid", "timeline", "  title Rollout", ...p.steps.map((s) => `  Step ${s.index} : ${s.weights.map((w) => w.join("/")).join(" ; ").replace(/:/g, "")} : bake ${duration(s.bakeSeconds)}`), "```"];
-  return [lines.join("\n"), ...(p.steps.length > 0 ? [timeline.join("\n")] : [])];
 }
 
 function findingsSection(r: ChangeReview, options: MarkdownOptions): string[] {
@@ -169,7 +103,8 @@ export function renderMarkdown(review: ChangeReview, options: MarkdownOptions = 
   const optional: [string, string[]][] = [
     ["policies", policySection(review)],
     ["traffic", trafficSection(review)],
-    ["security", securitySection(review)],
+    ["mTLS", mtlsSection(review)],
+    ["access", accessSection(review)],
     ["rollout", rolloutSection(review)],
     ["findings", findingsSection(review, options)],
     ["resource diffs", resourceDiffs(review)],
