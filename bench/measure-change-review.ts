@@ -31,7 +31,7 @@ export function measureChangeReview(repo: MeshRepo, count = 10, runs = 15): Chan
   const step = Math.max(1, Math.floor(weighted.length / count));
   const base: SourceFile[] = weighted.filter((_, i) => i % step === 0).slice(0, count);
   const head = base.map((f) => ({ path: f.path, content: shiftWeights(f.content as string) }));
-  const index: MeshIndex = { commit: "bench", files: Object.fromEntries(repo.files.map((f) => [f.path, indexFile(f)])) };
+  const index: MeshIndex = { commit: "bench", key: "bench", files: Object.fromEntries(repo.files.map((f) => [f.path, indexFile(f)])) };
   const changed = new Set(base.map((f) => f.path));
   const related = new Set(relatedPaths(index, relationsOfFiles([...base, ...head]), changed, "istio-system"));
   const context = repo.files.filter((f) => related.has(f.path));

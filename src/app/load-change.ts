@@ -3,11 +3,9 @@ import { matchGlob } from "../policy/match-glob.ts";
 import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
 import type { ChangedFile, PullRequestInfo, RepoGitHub } from "../github/repo-github.ts";
 import { PULL_FILES_LIMIT } from "../github/repo-github.ts";
-import { type FileRelations, indexFile, type MeshIndex, relatedPaths, relationsOfFiles } from "./mesh-index.ts";
+import { type FileRelations, indexFile, indexKey, type MeshIndex, relatedPaths, relationsOfFiles, rootNamespaceOf } from "./mesh-index.ts";
 
 export const CONFIG_FILE = ".meshgate.yaml";
-/** Istio's default root namespace: the App has no MeshConfig of the cluster to read another from. */
-const ROOT_NAMESPACE = "istio-system";
 const YAML = /\.ya?ml$/i;
 
 /** Where the repo's mesh index is kept between reviews. */
@@ -71,7 +69,8 @@ export async function loadChange(gh: RepoGitHub, pr: PullRequestInfo, store: Ind
   if (mesh.length === 0) return { ...result, base, head, related: 0 };
 
   const { index, contents } = await currentIndex(gh, pr.baseSha, globs, store);
-  const related = relatedPaths(index, relationsOfFiles([...base, ...head]), changed, ROOT_NAMESPACE);
+  const relations = relationsOfFiles([...base, ...head]);
+  const related = relatedPaths(index, relations, changed, rootNamespaceOf(index, relations));
   const fetched = await readAt(gh, pr.baseSha, related.filter((p) => !contents.has(p)));
   for (const path of related) {
     const content = contents.get(path) ?? fetched.get(path);
@@ -98,7 +97,10 @@ async function readAt(gh: RepoGitHub, commit: string, paths: readonly string[]):
  * built from the tree (one call plus the mesh files, which this review then reuses).
  */
 async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly string[], store: IndexStore): Promise<{ index: MeshIndex; contents: Map<string, string | Uint8Array> }> {
-  const stored = await store.load();
+  const key = indexKey(globs);
+  const loaded = await store.load();
+  // An index built by an older meshgate, or under other mesh paths, is rebuilt rather than updated.
+  const stored = loaded?.key === key ? loaded : undefined;
   if (stored?.commit === commit) return { index: stored, contents: new Map() };
   const diff = stored ? await gh.compareFiles(stored.commit, commit) : undefined;
   const files: Record<string, FileRelations> = {};
@@ -116,7 +118,7 @@ async function currentIndex(gh: RepoGitHub, commit: string, globs: readonly stri
   }
   const contents = await readAt(gh, commit, read);
   for (const [path, content] of contents) files[path] = indexFile({ path, content });
-  const index = { commit, files };
+  const index = { commit, key, files };
   await store.save(index);
   return { index, contents };
 }

@@ -1,5 +1,7 @@
+import { parse } from "yaml";
 import { toFqdn } from "../mesh/hosts.ts";
 import { isObject, type JsonValue, readStringMap } from "../mesh/json.ts";
+import { DEFAULT_MESH_CONFIG, readMeshConfig } from "../mesh/mesh-config.ts";
 import { parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
 
@@ -11,8 +13,22 @@ import type { Resource } from "../mesh/resource.ts";
  */
 export interface MeshIndex {
   readonly commit: string;
+  /** What the index was built under (format and mesh paths): another key means rebuild. */
+  readonly key: string;
   readonly files: Readonly<Record<string, FileRelations>>;
 }
+
+/** Bump when `relationsOf` learns a new relation, so stored indexes are rebuilt. */
+const INDEX_FORMAT = 2;
+
+/** The key an index built with these mesh path globs carries. */
+export function indexKey(globs: readonly string[]): string {
+  return `${INDEX_FORMAT}:${JSON.stringify(globs)}`;
+}
+
+/** Provided by the file holding Istio's `istio` ConfigMap: every review needs the mesh's MeshConfig. */
+const MESH_CONFIG = "mesh-config";
+const ROOT_NAMESPACE = "root-namespace:";
 
 export interface FileRelations {
   readonly provides: readonly string[];
@@ -92,6 +108,8 @@ export function relationsOf(r: Resource): Relations {
     needs.add(k);
   }
   if (r.kind === "Namespace") provides.add(`ns:${r.name}`);
+  const root = meshRootNamespace(r);
+  if (root !== undefined) provides.add(MESH_CONFIG).add(`${ROOT_NAMESPACE}${root}`);
   if (WORKLOAD_KINDS.has(r.kind)) {
     const labels = podLabels(r);
     provides.add(`workloads:${r.namespace}`);
@@ -110,6 +128,25 @@ export function relationsOf(r: Resource): Relations {
     needs.add(`workloads:${r.namespace}`);
   }
   return { provides, needs };
+}
+
+/** The root namespace a resource sets if it is Istio's `istio` ConfigMap (as checkConfig reads it), else undefined. */
+function meshRootNamespace(r: Resource): string | undefined {
+  if (r.kind !== "ConfigMap" || r.name !== "istio" || (r.namespace !== "istio-system" && r.namespace !== "")) return undefined;
+  const mesh = isObject(r.body.data) ? r.body.data.mesh : undefined;
+  if (typeof mesh !== "string") return undefined;
+  try {
+    return readMeshConfig(parse(mesh)).rootNamespace;
+  } catch {
+    return DEFAULT_MESH_CONFIG.rootNamespace;
+  }
+}
+
+/** The mesh's root namespace: set by the change's or the repo's `istio` ConfigMap, else Istio's default. */
+export function rootNamespaceOf(index: MeshIndex, change: FileRelations): string {
+  const all = [change, ...Object.values(index.files)];
+  for (const file of all) for (const k of file.provides) if (k.startsWith(ROOT_NAMESPACE)) return k.slice(ROOT_NAMESPACE.length);
+  return DEFAULT_MESH_CONFIG.rootNamespace;
 }
 
 /** The relations of a set of files' resources, merged. */
@@ -133,8 +170,8 @@ export function indexFile(file: SourceFile, defaultNamespace = "default"): FileR
 
 /**
  * Files related to a change: those providing something the changed resources need, those needing
- * something the changed resources provide (their findings may change), and every file in the root
- * namespace (mesh-wide policy). Changed files are excluded.
+ * something the changed resources provide (their findings may change), every file in the root
+ * namespace (mesh-wide policy) and the one holding the MeshConfig. Changed files are excluded.
  */
 export function relatedPaths(index: MeshIndex, change: FileRelations, changed: ReadonlySet<string>, rootNamespace: string): string[] {
   const needs = new Set(change.needs);
@@ -143,7 +180,7 @@ export function relatedPaths(index: MeshIndex, change: FileRelations, changed: R
   const out: string[] = [];
   for (const [path, file] of Object.entries(index.files)) {
     if (changed.has(path)) continue;
-    if (file.provides.some((k) => needs.has(k) || k === root) || file.needs.some((k) => provides.has(k)) || file.needs.includes(root)) out.push(path);
+    if (file.provides.some((k) => needs.has(k) || k === root || k === MESH_CONFIG) || file.needs.some((k) => provides.has(k)) || file.needs.includes(root)) out.push(path);
   }
   return out.sort();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexFile, type MeshIndex, relatedPaths, relationsOfFiles } from "../../src/app/mesh-index.ts";
+import { indexFile, indexKey, type MeshIndex, relatedPaths, relationsOfFiles, rootNamespaceOf } from "../../src/app/mesh-index.ts";
 
 const file = (path: string, content: string) => ({ path, content });
 const repo = {
@@ -24,7 +24,7 @@ spec:
   "platform/root.yaml": "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: istio-system }\nspec: { mtls: { mode: STRICT } }\n",
   "ops/other-ns.yaml": "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: db, namespace: ops }\nspec: { host: db }\n",
 };
-const index: MeshIndex = { commit: "c", files: Object.fromEntries(Object.entries(repo).map(([p, c]) => [p, indexFile(file(p, c))])) };
+const index: MeshIndex = { commit: "c", key: "test", files: Object.fromEntries(Object.entries(repo).map(([p, c]) => [p, indexFile(file(p, c))])) };
 const related = (path: string) => relatedPaths(index, relationsOfFiles([file(path, repo[path as keyof typeof repo])]), new Set([path]), "istio-system");
 
 describe("the mesh index", () => {
@@ -46,5 +46,22 @@ describe("the mesh index", () => {
 
   it("keeps an unparseable file out of the index rather than failing", () => {
     expect(indexFile(file("bad.yaml", "kind: [unclosed\n"))).toEqual({ provides: [], needs: [] });
+  });
+
+  it("finds the root namespace in the repo's istio ConfigMap and relates that file and the root's policies to every change", () => {
+    const meshConfig = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-system }\ndata:\n  mesh: |\n    rootNamespace: mesh-root\n";
+    const rootPolicy = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: mesh-root }\nspec: { mtls: { mode: STRICT } }\n";
+    const files = { ...repo, "platform/mesh-config.yaml": meshConfig, "platform/mesh-root.yaml": rootPolicy };
+    const withConfig: MeshIndex = { commit: "c", key: "test", files: Object.fromEntries(Object.entries(files).map(([p, c]) => [p, indexFile(file(p, c))])) };
+    const change = relationsOfFiles([file("ops/other-ns.yaml", repo["ops/other-ns.yaml"])]);
+    expect(rootNamespaceOf(withConfig, change)).toBe("mesh-root");
+    expect(rootNamespaceOf(index, change)).toBe("istio-system");
+    const r = relatedPaths(withConfig, change, new Set(["ops/other-ns.yaml"]), rootNamespaceOf(withConfig, change));
+    expect(r).toEqual(["platform/mesh-config.yaml", "platform/mesh-root.yaml"]);
+  });
+
+  it("keys an index by its format and mesh paths, so a stored one built otherwise is rebuilt", () => {
+    expect(indexKey(["**/*.yaml"])).toBe(indexKey(["**/*.yaml"]));
+    expect(indexKey(["mesh/**"])).not.toBe(indexKey(["**/*.yaml"]));
   });
 });
