@@ -1,6 +1,9 @@
 import type { Analyzer } from "../analyzer.ts";
+import { k8sAnnotationsAnalyzer } from "./annotations/k8s-annotations-analyzer.ts";
 import { authorizationPoliciesAnalyzer } from "./authz/authorization-policies-analyzer.ts";
 import { blockedCidrsAnalyzer } from "./authz/blocked-cidrs-analyzer.ts";
+import { applicationUidAnalyzer } from "./deployment/application-uid-analyzer.ts";
+import { multiServiceAnalyzer } from "./deployment/multi-service-analyzer.ts";
 import { deprecationAnalyzer } from "./deprecation/deprecation-analyzer.ts";
 import { caCertificateAnalyzer } from "./destinationrule/ca-certificate-analyzer.ts";
 import { subsetSelectPodAnalyzer } from "./destinationrule/subset-select-pod-analyzer.ts";
@@ -11,6 +14,7 @@ import { secretAnalyzer } from "./gateway/secret-analyzer.ts";
 import { k8sGatewaySelectorAnalyzer } from "./k8sgateway/selector-analyzer.ts";
 import { conflictingServiceEntryProtocolAnalyzer } from "./serviceentry/conflicting-service-entry-protocol-analyzer.ts";
 import { protocolAddressesAnalyzer } from "./serviceentry/protocol-addresses-analyzer.ts";
+import { portNameAnalyzer } from "./service/port-name-analyzer.ts";
 import { sidecarSelectorAnalyzer } from "./sidecar/selector-analyzer.ts";
 import { conflictingMeshGatewayHostsAnalyzer } from "./virtualservice/conflicting-mesh-gateway-hosts-analyzer.ts";
 import { destinationHostAnalyzer } from "./virtualservice/destination-host-analyzer.ts";
@@ -32,14 +36,18 @@ import { unreachableRulesAnalyzer } from "./virtualservice/unreachable-rules-ana
 // sees Istio's results. Once a kind is present, the synthetic ingress Pod and Service take part as in Istio.
 /** Every `istioctl analyze` analyzer meshgate implements, in Istio's registration order. */
 export const ISTIO_ANALYZERS: readonly Analyzer[] = [
+  k8sAnnotationsAnalyzer,
   blockedCidrsAnalyzer,
   authorizationPoliciesAnalyzer,
+  multiServiceAnalyzer,
+  applicationUidAnalyzer,
   deprecationAnalyzer,
   ingressGatewayPortAnalyzer,
   certificateAnalyzer,
   secretAnalyzer,
   conflictingGatewayAnalyzer,
   k8sGatewaySelectorAnalyzer,
+  portNameAnalyzer,
   sidecarSelectorAnalyzer,
   conflictingMeshGatewayHostsAnalyzer,
   destinationHostAnalyzer,
