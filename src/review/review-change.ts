@@ -69,7 +69,7 @@ function parseBothSides(base: readonly SourceFile[], head: readonly SourceFile[]
   return [parsedBase, parsedHead];
 }
 
-/** Step size from `max-canary-step`, bake time and gates from the repo's rollout settings. */
+/** Step size from `max-canary-step`; mode, bake time, gates and failure limit from the repo's rollout settings. */
 export function rolloutOptions(config: MeshgateConfig): RolloutOptions {
   const step = config.policies.get("max-canary-step")?.params?.maxStep;
   const a = config.rollout.analysis;
@@ -79,5 +79,7 @@ export function rolloutOptions(config: MeshgateConfig): RolloutOptions {
     maxStep: typeof step === "number" ? step : DEFAULT_ROLLOUT.maxStep,
     intervalSeconds: config.rollout.intervalSeconds,
     gates: [...(typeof rate === "number" ? [`success rate ≥ ${rate}%`] : []), ...(typeof p99 === "number" ? [`p99 latency ≤ ${p99} ms`] : [])],
+    mode: config.rollout.mode,
+    ...(typeof a.failureLimit === "number" ? { failureLimit: a.failureLimit } : {}),
   };
 }
