@@ -1,10 +1,13 @@
 import type { ConfigSet } from "../mesh/config-set.ts";
-import type { FieldPath } from "../mesh/field-path.ts";
+import { type FieldPath, formatFieldPath } from "../mesh/field-path.ts";
 import { toFqdn } from "../mesh/hosts.ts";
 import { indexSubsets } from "../mesh/index-subsets.ts";
 import { isObject, type JsonObject, type JsonValue, readArray, readString } from "../mesh/json.ts";
 import type { Resource } from "../mesh/resource.ts";
-import { routeShares } from "../simulation/weighted-shares.ts";
+import { largestRise } from "../rollout/largest-rise.ts";
+import { roundToHundred } from "../rollout/round-to-hundred.ts";
+import { routeMoves } from "../rollout/route-moves.ts";
+import { stepWeights } from "../rollout/step-weights.ts";
 
 /** Where a policy fails, and why, in words. */
 export interface Violation {
@@ -30,40 +33,69 @@ function num(params: JsonObject, key: string, fallback: number): number {
   return typeof v === "number" ? v : fallback;
 }
 
-function destKey(d: JsonValue): string {
-  const dest = isObject(d) && isObject(d.destination) ? d.destination : {};
-  return `${String(dest.host ?? "")}/${String(dest.subset ?? "")}`;
-}
-
 /**
- * max-canary-step: no destination's share of a rule may rise by more than `maxStep` points in one
- * applied change. With rollouts on, meshgate applies the change in such steps, so it passes.
+ * max-canary-step: no destination's share of a route may rise by more than `maxStep` points in one
+ * applied step. Each route is judged on its own (routeMoves: every HTTP, TLS and TCP rule, every
+ * HTTPRoute rule; a new destination rises from 0). A bigger move passes only when the rollout steps it:
+ * rollouts are on, the route kept its shape, and every planned step stays within `maxStep`.
  */
 const maxCanaryStep: BuiltinRule = ({ object, oldObject, params, rolloutsOn }) => {
-  if (!oldObject || rolloutsOn) return [];
+  if (!oldObject) return [];
   const maxStep = num(params, "maxStep", 20);
   const out: Violation[] = [];
-  for (const kind of ROUTE_KINDS) {
-    const before = readArray(oldObject.spec[kind]);
-    readArray(object.spec[kind]).forEach((rule, i) => {
-      const oldRule = before[i];
-      if (!isObject(rule) || !isObject(oldRule)) return;
-      const route = readArray(rule.route);
-      const oldRoute = readArray(oldRule.route);
-      const oldShares = routeShares(oldRoute);
-      const oldShare = new Map(oldRoute.map((d, j) => [destKey(d), oldShares[j] ?? 0]));
-      const now = routeShares(route);
-      route.forEach((d, j) => {
-        const rise = (now[j] ?? 0) - (oldShare.get(destKey(d)) ?? 0);
-        if (rise > maxStep + 1e-9) {
-          out.push({
-            path: ["spec", kind, i, "route", j, "weight"],
-            message: `${destKey(d).replace(/\/$/, "")} gains ${Math.round(rise)} points of traffic in one step (max ${maxStep}) and rollouts are off for this resource: shift it in smaller steps`,
-          });
-        }
+  for (const move of routeMoves(oldObject, object).moves) {
+    if (rolloutsOn && move.unsteppable === undefined) {
+      const from = roundToHundred(move.from);
+      if (largestRise(from, stepWeights(from, roundToHundred(move.to), maxStep)) <= maxStep) continue;
+    }
+    const why = !rolloutsOn ? "rollouts are off, so merging applies it at once" : `it cannot be stepped (${move.unsteppable ?? `no steps of at most ${maxStep} whole points reach it`}), so merging applies it at once`;
+    move.destinations.forEach((dest, i) => {
+      const before = move.from[i] ?? 0;
+      const after = move.to[i] ?? 0;
+      const at = move.headIndex[i];
+      if (after - before <= maxStep + 1e-9 || at === undefined) return;
+      out.push({
+        // An unwritten weight (a lone destination, a backendRef's default 1) is located at its entry.
+        path: [...move.field, at, "weight"],
+        message: `${formatFieldPath(move.field)}${move.name !== undefined ? ` ("${move.name}")` : ""}: ${dest} jumps from ${pct(before)}% to ${pct(after)}% (+${pct(after - before)} points, max ${maxStep}) and ${why}: shift it in steps of at most ${maxStep} points`,
       });
     });
   }
+  return out;
+};
+
+function pct(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+/**
+ * require-mtls, client side below the top level: a DestinationRule turns Istio mTLS off for one port
+ * (`trafficPolicy.portLevelSettings[].tls`) or one subset (`subsets[].trafficPolicy.tls`, and that
+ * subset's port-level settings). A port-level entry replaces the destination-level policy wholesale and
+ * a subset's policy overrides the top level (semantics.md), so each of these sends plaintext on its own.
+ * The top-level `trafficPolicy.tls` is the policy's CEL rule.
+ */
+const requireMtls: BuiltinRule = ({ object }) => {
+  if (object.kind !== "DestinationRule") return [];
+  const out: Violation[] = [];
+  const disabled = (policy: JsonValue | undefined, path: FieldPath, what: string) => {
+    readArray(isObject(policy) ? policy.portLevelSettings : undefined).forEach((p, i) => {
+      if (isObject(p) && isObject(p.tls) && p.tls.mode === "DISABLE") {
+        const port = isObject(p.port) ? p.port.number : undefined;
+        out.push({ path: [...path, "portLevelSettings", i, "tls", "mode"], message: `the DestinationRule turns client-side TLS off${what} on port ${String(port ?? "?")}` });
+      }
+    });
+  };
+  disabled(object.spec.trafficPolicy, ["spec", "trafficPolicy"], "");
+  readArray(object.spec.subsets).forEach((s, i) => {
+    if (!isObject(s)) return;
+    const what = ` for subset "${String(s.name ?? i)}"`;
+    const policy = s.trafficPolicy;
+    if (isObject(policy) && isObject(policy.tls) && policy.tls.mode === "DISABLE") {
+      out.push({ path: ["spec", "subsets", i, "trafficPolicy", "tls", "mode"], message: `the DestinationRule turns client-side TLS off${what}` });
+    }
+    disabled(policy, ["spec", "subsets", i, "trafficPolicy"], what);
+  });
   return out;
 };
 
@@ -141,6 +173,7 @@ function destinationRulesByHost(set: ConfigSet): ReadonlyMap<string, Resource> {
 
 export const BUILTIN_RULES: Readonly<Record<string, BuiltinRule>> = {
   "max-canary-step": maxCanaryStep,
+  "require-mtls": requireMtls,
   "weights-sum-100": weightsSum100,
   "subset-exists": subsetExists,
   "outlier-detection-for-canaries": outlierDetectionForCanaries,
