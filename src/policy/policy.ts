@@ -18,5 +18,10 @@ export interface Policy {
   readonly kinds: readonly string[];
   /** Parameter defaults; `.meshgate.yaml` may override them. */
   readonly parameters: JsonObject;
+  /**
+   * Each parameter's JSON Schema (type, bounds, enum, its `description` and `default`): the default is
+   * checked against it when the policy is read, and `.meshgate.yaml` overrides are validated with it.
+   */
+  readonly parameterSchemas: Readonly<Record<string, JsonObject>>;
   readonly rules: readonly PolicyRule[];
 }

@@ -1,5 +1,7 @@
 import { parse } from "yaml";
-import { isObject, type JsonObject, readArray, readString } from "../mesh/json.ts";
+import { formatFieldPath } from "../mesh/field-path.ts";
+import { isObject, type JsonObject, type JsonValue, readArray, readString } from "../mesh/json.ts";
+import { checkJsonSchema } from "./check-json-schema.ts";
 import type { Policy, PolicyRule } from "./policy.ts";
 
 /** A policy file that cannot be used: the message says which field is wrong. */
@@ -8,6 +10,11 @@ export class PolicyError extends Error {
 }
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
+/** The keywords checkJsonSchema applies: a parameter schema using any other would be silently ignored. */
+const SCHEMA_KEYWORDS = new Set(["type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "minLength", "pattern", "format", "items", "minItems", "properties", "required", "additionalProperties", "oneOf", "description", "default", "title"]);
+const TYPES = new Set(["number", "integer", "string", "boolean", "array", "object"]);
+/** Keys `.meshgate.yaml` uses beside the parameters of a policy. */
+const RESERVED = new Set(["severity", "off", "exempt"]);
 
 /** Reads one `policy.yaml`. Throws PolicyError naming the file and the field at fault. */
 export function readPolicy(path: string, text: string): Policy {
@@ -32,9 +39,49 @@ export function readPolicy(path: string, text: string): Policy {
     severity: severity as Policy["severity"],
     description: str("description").trim(),
     kinds,
-    parameters: isObject(data.parameters) ? (data.parameters as JsonObject) : {},
+    ...readParameters(data.parameters, fail),
     rules,
   };
+}
+
+/**
+ * `parameters`: each a JSON Schema with a `default` (`maxStep: {type: number, maximum: 100, default: 20}`).
+ * The default must satisfy its own schema, so a policy never starts from a value `.meshgate.yaml` could not set.
+ */
+function readParameters(value: unknown, fail: (why: string) => never): Pick<Policy, "parameters" | "parameterSchemas"> {
+  if (value === undefined || value === null) return { parameters: {}, parameterSchemas: {} };
+  if (!isObject(value)) return fail("`parameters` must be a mapping of name to schema");
+  const parameters: JsonObject = {};
+  const parameterSchemas: Record<string, JsonObject> = {};
+  for (const [name, schema] of Object.entries(value)) {
+    const where = `parameters.${name}`;
+    if (RESERVED.has(name)) fail(`\`${where}\`: ${[...RESERVED].join(", ")} are settings of every policy, not parameter names`);
+    if (!isObject(schema)) return fail(`\`${where}\` must be a schema (\`type\`, \`default\`, ...)`);
+    if (typeof schema.type !== "string" && !Array.isArray(schema.enum)) fail(`\`${where}\` needs a \`type\` or an \`enum\``);
+    if (typeof schema.type === "string" && !TYPES.has(schema.type)) fail(`\`${where}.type\` must be one of ${[...TYPES].join(", ")}`);
+    const unsupported = unsupportedKeyword(schema, [name]);
+    if (unsupported) fail(`\`parameters.${formatFieldPath(unsupported)}\` is not a keyword meshgate checks`);
+    if (!("default" in schema)) fail(`\`${where}\` needs a \`default\``);
+    const issue = checkJsonSchema(schema, schema.default as JsonValue, [name])[0];
+    if (issue) fail(`the default of \`parameters.${name}\` breaks its own schema: ${formatFieldPath(issue.path)} ${issue.message}`);
+    parameters[name] = schema.default as JsonValue;
+    parameterSchemas[name] = schema;
+  }
+  return { parameters, parameterSchemas };
+}
+
+/** The path of the first keyword checkJsonSchema would not apply, in a schema and the schemas nested in it. */
+function unsupportedKeyword(schema: JsonObject, path: readonly (string | number)[]): (string | number)[] | undefined {
+  for (const [key, sub] of Object.entries(schema)) {
+    if (!SCHEMA_KEYWORDS.has(key)) return [...path, key];
+    const nested: [string | number, JsonValue][] =
+      key === "items" || key === "additionalProperties" ? [[key, sub]] : key === "properties" && isObject(sub) ? Object.entries(sub).map(([k, v]) => [`properties.${k}`, v]) : key === "oneOf" ? readArray(sub).map((v, i) => [`oneOf[${i}]`, v]) : [];
+    for (const [k, v] of nested) {
+      const found = isObject(v) ? unsupportedKeyword(v, [...path, k]) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function readRule(value: unknown, where: string, fail: (why: string) => never): PolicyRule {

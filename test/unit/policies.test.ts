@@ -6,7 +6,7 @@ import { buildConfigSet } from "../../src/mesh/config-set.ts";
 import { DEFAULT_MESH_CONFIG } from "../../src/mesh/mesh-config.ts";
 import { parseDocuments } from "../../src/mesh/parse-documents.ts";
 import { evaluatePolicies } from "../../src/policy/evaluate-policies.ts";
-import { readPolicy } from "../../src/policy/read-policy.ts";
+import { PolicyError, readPolicy } from "../../src/policy/read-policy.ts";
 import { readMeshgateConfig } from "../../src/policy/read-meshgate-config.ts";
 
 /**
@@ -82,6 +82,41 @@ describe("built-in policies", () => {
       expect(finding.rule).toBe(id);
       expect(finding.line).toBeGreaterThan(1);
     }
+  });
+});
+
+describe("policy.yaml parameters", () => {
+  it.each(ids)("%s gives every parameter a schema its default satisfies", (id) => {
+    const policy = readPolicy(id, readFileSync(join(ROOT, id, "policy.yaml"), "utf8"));
+    expect(Object.keys(policy.parameterSchemas)).toEqual(Object.keys(policy.parameters));
+    for (const [name, schema] of Object.entries(policy.parameterSchemas)) {
+      expect(typeof schema.type === "string" || Array.isArray(schema.enum), `${id}.${name} has a type`).toBe(true);
+      expect(schema.default).toEqual(policy.parameters[name]);
+    }
+  });
+
+  const withParameters = (parameters: string) =>
+    `id: p\ncode: MG5999\ntitle: P\nseverity: error\ndescription: why\nkinds: [VirtualService]\nparameters:\n${parameters}rules:\n  - builtin: max-canary-step\n`;
+
+  it("reads a parameter's schema and takes its default", () => {
+    const policy = readPolicy("p", withParameters("  maxStep: {type: number, exclusiveMinimum: 0, maximum: 100, default: 20}\n"));
+    expect(policy.parameters).toEqual({ maxStep: 20 });
+    expect(policy.parameterSchemas.maxStep).toEqual({ type: "number", exclusiveMinimum: 0, maximum: 100, default: 20 });
+  });
+
+  it.each([
+    ["  maxStep: {type: number, maximum: 100, default: 150}\n", /default of `parameters.maxStep` breaks its own schema: maxStep must be at most 100/],
+    ["  maxStep: {type: number, default: ten}\n", /default of `parameters.maxStep` breaks its own schema: maxStep must be a number/],
+    ["  mode: {enum: [fast, slow], default: medium}\n", /default of `parameters.mode` breaks its own schema/],
+    ["  maxStep: {type: number}\n", /`parameters.maxStep` needs a `default`/],
+    ["  maxStep: {default: 20}\n", /`parameters.maxStep` needs a `type` or an `enum`/],
+    ["  maxStep: {type: float, default: 20}\n", /`parameters.maxStep.type` must be one of/],
+    ["  maxStep: {type: number, minimun: 1, default: 20}\n", /`parameters.maxStep.minimun` is not a keyword meshgate checks/],
+    ["  severity: {type: string, default: x}\n", /settings of every policy, not parameter names/],
+    ["  maxStep: 20\n", /`parameters.maxStep` must be a schema/],
+  ])("refuses a policy.yaml whose parameter is %j", (parameters, message) => {
+    expect(() => readPolicy("p", withParameters(parameters))).toThrow(PolicyError);
+    expect(() => readPolicy("p", withParameters(parameters))).toThrow(message);
   });
 });
 
