@@ -1,13 +1,16 @@
 import { isMap, LineCounter, type Node, parseDocument } from "yaml";
-import schema from "../../schemas/meshgate-config.schema.json" with { type: "json" };
 import { compileCel, createCelEnvironment } from "../cel/cel-environment.ts";
 import { describeCelError } from "../cel/describe-cel-error.ts";
-import { formatFieldPath } from "../mesh/field-path.ts";
+import { type FieldPath, formatFieldPath } from "../mesh/field-path.ts";
+import { KNOWN_KINDS } from "../mesh/kinds.ts";
 import { isObject, type JsonObject, type JsonValue, readArray, readString } from "../mesh/json.ts";
 import { makeLocator } from "../mesh/locate-node.ts";
 import { type Finding, findingInFile, type Severity } from "../review/finding.ts";
+import { suggestFieldName } from "../validation/schema/suggest-field-name.ts";
+import { builtinPolicies } from "./builtin-policies.ts";
 import { checkJsonSchema } from "./check-json-schema.ts";
 import type { Exemption, PolicySettings } from "./evaluate-policies.ts";
+import { meshgateConfigSchema } from "./meshgate-config-schema.ts";
 import type { Policy } from "./policy.ts";
 
 export type RolloutMode = "git" | "kubernetes" | "off";
@@ -35,6 +38,7 @@ export const DEFAULT_CONFIG: MeshgateConfig = {
 };
 
 const RULE = "meshgate.Config";
+const KIND_NAMES: readonly string[] = [...new Set(KNOWN_KINDS.map((k) => k.kind))];
 const customEnv = createCelEnvironment({ object: "dyn", oldObject: "dyn", params: "dyn", config: "dyn" });
 
 function seconds(interval: string | undefined): number {
@@ -44,10 +48,13 @@ function seconds(interval: string | undefined): number {
 }
 
 /**
- * Reads `.meshgate.yaml` (always the base branch's). Problems are findings on their line; a broken
- * file falls back to the defaults, so the review still runs with the built-in rules.
+ * Reads `.meshgate.yaml` (always the base branch's) against its JSON Schema, with one entry per policy
+ * of `policies` and its parameters' schemas. Problems are findings on their line. A value that breaks
+ * the schema is not used: the setting falls back to its default (a wrong `maxStep` leaves the policy's
+ * default step), and a list item with a fault (an exemption, a custom rule) is dropped whole, since half
+ * of an exemption could excuse more than its author meant. YAML that does not parse gives the defaults.
  */
-export function readMeshgateConfig(file: string, text: string): { config: MeshgateConfig; findings: Finding[] } {
+export function readMeshgateConfig(file: string, text: string, known: readonly Policy[] = builtinPolicies()): { config: MeshgateConfig; findings: Finding[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const findings: Finding[] = [];
@@ -62,12 +69,14 @@ export function readMeshgateConfig(file: string, text: string): { config: Meshga
   }
   const data = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as JsonValue;
   const locate = makeLocator(doc, (isMap(doc.contents) ? doc.contents : doc.contents ?? doc) as Node, lineCounter);
-  const issues = checkJsonSchema(schema as unknown as JsonObject, data);
+  const customIds = isObject(data) ? readArray(data.custom).flatMap((c) => (isObject(c) && typeof c.id === "string" ? [c.id] : [])) : [];
+  const issues = checkJsonSchema(meshgateConfigSchema(known, customIds), data);
   for (const issue of issues) {
     const pos = locate(issue.path);
     report(pos.line, pos.column, `${issue.path.length > 0 ? formatFieldPath(issue.path) : file}: ${issue.message}`);
   }
-  if (issues.length > 0 || !isObject(data)) return { config: DEFAULT_CONFIG, findings };
+  if (!isObject(data) || issues.some((i) => i.path.length === 0)) return { config: DEFAULT_CONFIG, findings };
+  for (const issue of issues) prune(data, issue.path);
 
   const policies = new Map<string, PolicySettings>();
   for (const [id, value] of Object.entries(isObject(data.policies) ? data.policies : {})) {
@@ -77,15 +86,19 @@ export function readMeshgateConfig(file: string, text: string): { config: Meshga
     }
     if (!isObject(value)) continue;
     const { severity, off, exempt, ...params } = value;
-    const exemptions: Exemption[] = readArray(exempt).filter(isObject).map((e, i) => ({
-      reason: readString(e.reason) ?? "",
-      until: readString(e.until) ?? "",
-      file,
-      line: locate(["policies", id, "exempt", i]).line,
-      ...(readString(e.kind) ? { kind: readString(e.kind) as string } : {}),
-      ...(readString(e.namespace) ? { namespace: readString(e.namespace) as string } : {}),
-      ...(readString(e.name) ? { name: readString(e.name) as string } : {}),
-    }));
+    const exemptions: Exemption[] = readArray(exempt).flatMap((e, i) =>
+      isObject(e)
+        ? [{
+            reason: readString(e.reason) ?? "",
+            until: readString(e.until) ?? "",
+            file,
+            line: locate(["policies", id, "exempt", i]).line,
+            ...(readString(e.kind) ? { kind: readString(e.kind) as string } : {}),
+            ...(readString(e.namespace) ? { namespace: readString(e.namespace) as string } : {}),
+            ...(readString(e.name) ? { name: readString(e.name) as string } : {}),
+          }]
+        : [],
+    );
     policies.set(id, {
       ...(off === true ? { off: true } : {}),
       ...(typeof severity === "string" ? { severity: severity as Severity } : {}),
@@ -105,22 +118,31 @@ export function readMeshgateConfig(file: string, text: string): { config: Meshga
       report(pos.line, pos.column, `custom rule ${readString(c.id) ?? i}: ${describeCelError(error)}`);
       return;
     }
+    const kinds = readArray(isObject(c.match) ? c.match.kinds : undefined);
+    kinds.forEach((k, j) => {
+      if (typeof k !== "string" || KIND_NAMES.includes(k)) return;
+      const pos = locate(["custom", i, "match", "kinds", j]);
+      const best = suggestFieldName(k, KIND_NAMES);
+      report(pos.line, pos.column, `custom rule ${readString(c.id) ?? i}: meshgate reads no kind \`${k}\`, so the rule never runs${best ? `; did you mean \`${best}\`?` : ""}`, "warning");
+    });
     custom.push({
       id: readString(c.id) ?? `custom-${i}`,
       code: "MG5900",
       title: readString(c.id) ?? `custom-${i}`,
       severity: (readString(c.severity) as Severity | undefined) ?? "error",
       description: `(custom rule in ${file})`,
-      kinds: readArray(isObject(c.match) ? c.match.kinds : undefined).filter((k): k is string => typeof k === "string"),
+      kinds: kinds.filter((k): k is string => typeof k === "string"),
       parameters: {},
+      parameterSchemas: {},
       rules: [{ kind: "cel", expression, message: readString(c.message) ?? "custom rule failed", path: ["spec"] }],
     });
   });
 
   const rollout = isObject(data.rollout) ? data.rollout : {};
+  const paths = readArray(data.paths).filter((p): p is string => typeof p === "string");
   return {
     config: {
-      paths: readArray(data.paths).filter((p): p is string => typeof p === "string").length > 0 ? readArray(data.paths).filter((p): p is string => typeof p === "string") : DEFAULT_CONFIG.paths,
+      paths: paths.length > 0 ? paths : DEFAULT_CONFIG.paths,
       policies,
       custom,
       rollout: {
@@ -132,4 +154,19 @@ export function readMeshgateConfig(file: string, text: string): { config: Meshga
     },
     findings,
   };
+}
+
+/**
+ * Takes a faulty value out of the data before it is read: the nearest list item holding it (set to
+ * null, so the other items keep the indices their lines are found by), else the field itself.
+ */
+function prune(data: JsonObject, path: FieldPath): void {
+  let cut = path.length;
+  while (cut > 0 && typeof path[cut - 1] !== "number") cut--;
+  const target = cut > 0 ? path.slice(0, cut) : path;
+  let parent: JsonValue | undefined = data;
+  for (const part of target.slice(0, -1)) parent = Array.isArray(parent) ? parent[part as number] : isObject(parent) ? parent[part] : undefined;
+  const last = target[target.length - 1];
+  if (Array.isArray(parent) && typeof last === "number" && last < parent.length) parent[last] = null;
+  else if (isObject(parent) && typeof last === "string") delete parent[last];
 }
