@@ -17,12 +17,17 @@ async function git(cwd: string, args: string[]): Promise<string> {
   }
 }
 
+/** The top folder of the git repository holding `cwd` (InputError outside one). */
+export async function gitTopLevel(cwd: string): Promise<string> {
+  return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+}
+
 /**
  * The YAML files under `paths` as they are at `ref` in the git repository holding `cwd`, with the same
  * relative paths as the working tree's, so base and head line up file by file.
  */
 export async function readGitRef(ref: string, paths: readonly string[], cwd: string): Promise<SourceFile[]> {
-  const top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  const top = await gitTopLevel(cwd);
   await git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   const specs = paths.map((p) => relative(top, resolve(cwd, p)).split(sep).join("/") || ".");
   const listed = (await git(top, ["ls-tree", "-r", "-z", "--name-only", ref, "--", ...specs])).split("\0").filter((f) => YAML_FILE.test(f));
@@ -36,7 +41,7 @@ export async function readGitRef(ref: string, paths: readonly string[], cwd: str
 
 /** One file at `ref`, by its path from the repository root; undefined when it does not exist there. */
 export async function readGitFile(ref: string, path: string, cwd: string): Promise<string | undefined> {
-  const top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  const top = await gitTopLevel(cwd);
   try {
     const { stdout } = await run("git", ["show", `${ref}:${path}`], { cwd: top, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
     return stdout;

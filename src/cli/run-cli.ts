@@ -11,15 +11,12 @@ import { checkConfig } from "../review/check-config.ts";
 import { shouldFail, summarizeFindings } from "../review/summarize-findings.ts";
 import { type CheckArgs, parseArgs, USAGE, UsageError } from "./parse-args.ts";
 import { readGitRef } from "./read-git-ref.ts";
+import { readRules } from "./read-rules.ts";
 import { InputError, readSourceFiles } from "./read-source-files.ts";
 import type { SourceFile } from "../mesh/parse-documents.ts";
 import { renderMarkdown } from "../render/render-markdown.ts";
 import { renderReviewJson } from "../render/render-review-json.ts";
 import { reviewChange } from "../review/review-change.ts";
-import { policyOptions } from "../policy/policy-options.ts";
-import { matchGlob } from "../policy/match-glob.ts";
-import type { PolicyOptions } from "../review/check-config.ts";
-import { readGitFile } from "./read-git-ref.ts";
 import type { Finding } from "../review/finding.ts";
 import { VERSION } from "../version.ts";
 
@@ -61,11 +58,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const files = await readSourceFiles(args.paths, io.cwd);
   const meshConfig = args.meshConfig === undefined ? undefined : await loadMeshConfig(args.meshConfig, io.cwd);
-  const { policy, findings: configFindings } = await loadPolicyOptions(args, io.cwd);
-  const selected = policy ? files.filter((f) => policy.config.paths.some((g) => matchGlob(g, f.path))) : files;
+  const rules = await readRules(args, io.cwd);
+  const { policy, findings: configFindings } = rules;
+  const selected = rules.selectHead(files);
   const options = { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}), ...(policy ? { policy } : {}) };
   if (args.base !== undefined) {
-    const base = (await readBase(args, io.cwd)).filter((f) => !policy || policy.config.paths.some((g) => matchGlob(g, f.path)));
+    const base = rules.selectBase(await readBase(args, io.cwd));
     return runReview(args, io, base, selected, options, configFindings);
   }
   const checked = checkConfig(selected, options);
@@ -123,22 +121,6 @@ async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: S
   await emit(args, io, report);
   const outage = review.traffic.some((t) => t.outage) && args.failOn !== "never";
   return outage || shouldFail(fresh, args.failOn) ? 1 : 0;
-}
-
-/**
- * The policies and `.meshgate.yaml` that judge the change: from `--config`, else the base ref's file
- * (a change cannot loosen the rules that judge it), else `./.meshgate.yaml`, else the defaults.
- */
-async function loadPolicyOptions(args: CheckArgs, cwd: string): Promise<{ policy?: PolicyOptions; findings: Finding[] }> {
-  if (!args.policies) return { findings: [] };
-  const today = new Date().toISOString().slice(0, 10);
-  const here = await readFile(resolve(cwd, args.config ?? ".meshgate.yaml"), "utf8").catch(() => undefined);
-  if (args.config !== undefined && here === undefined) throw new InputError(`--config ${args.config}: cannot be read`);
-  if (args.config === undefined && args.base !== undefined && !(await stat(resolve(cwd, args.base)).catch(() => undefined))?.isDirectory()) {
-    const fromBase = await readGitFile(args.base, ".meshgate.yaml", cwd);
-    return policyOptions({ file: `.meshgate.yaml (at ${args.base})`, text: fromBase, editedByChange: fromBase !== here && here !== undefined, today });
-  }
-  return policyOptions({ file: args.config ?? ".meshgate.yaml", text: here, today });
 }
 
 /** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -177,5 +177,79 @@ describe("meshgate check with policies", () => {
       ["MG5005", "vs.yaml", 6],
     ]);
     expect(run.findings[0]?.message).toContain("did you mean `mode`?");
+  });
+});
+
+describe("meshgate check --base: the base's rules judge the change", () => {
+  const pa = (mode: string) => `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec:\n  mtls: {mode: ${mode}}\n`;
+  const OFF = "policies:\n  require-mtls: off\n";
+  const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" };
+  const commit = (dir: string) => {
+    execFileSync("git", ["init", "-q"], { cwd: dir, env });
+    execFileSync("git", ["add", "-A"], { cwd: dir, env });
+    execFileSync("git", ["commit", "-qm", "base"], { cwd: dir, env });
+  };
+  const review = async (argv: string[], cwd: string) => {
+    const run = await runCliCapture([...argv, "--format", "json"], cwd);
+    expect(run.stderr).toBe("");
+    return { code: run.code, findings: (JSON.parse(run.stdout) as { findings: Finding[] }).findings };
+  };
+
+  it("a head that deletes .meshgate.yaml is flagged, never read as a manifest, and judged by the base's file (git ref)", async () => {
+    const dir = await repo({ "pa.yaml": pa("PERMISSIVE"), ".meshgate.yaml": OFF });
+    commit(dir);
+    await rm(join(dir, ".meshgate.yaml"));
+    const { code, findings } = await review(["check", ".", "--base", "HEAD"], dir);
+    expect(findings.map((f) => [f.code, f.file])).toEqual([["MG5101", ".meshgate.yaml"]]);
+    expect(findings[0]?.message).toContain("This change deletes .meshgate.yaml");
+    expect(code).toBe(0); // the base turns require-mtls off, and MG5101 is a warning
+  });
+
+  it("a head that edits .meshgate.yaml, run from a subfolder, is judged by the base's file at the repository root", async () => {
+    const dir = await repo({ ".meshgate.yaml": "policies: {}\n" });
+    await mkdir(join(dir, "mesh"));
+    await writeFile(join(dir, "mesh", "pa.yaml"), pa("STRICT"));
+    commit(dir);
+    await writeFile(join(dir, ".meshgate.yaml"), OFF);
+    await writeFile(join(dir, "mesh", "pa.yaml"), pa("PERMISSIVE"));
+    const { code, findings } = await review(["check", ".", "--base", "HEAD"], join(dir, "mesh"));
+    expect(findings.map((f) => [f.code, f.file, f.line])).toEqual([
+      ["MG5101", "../.meshgate.yaml", 1],
+      ["MG5001", "pa.yaml", 5],
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("with a folder --base, the base folder's .meshgate.yaml judges and the head's is a flagged change", async () => {
+    const base = await repo({ "pa.yaml": pa("STRICT") });
+    const head = await repo({ "pa.yaml": pa("PERMISSIVE"), ".meshgate.yaml": OFF });
+    const { code, findings } = await review(["check", ".", "--base", base], head);
+    expect(findings.map((f) => [f.code, f.file])).toEqual([
+      ["MG5101", ".meshgate.yaml"],
+      ["MG5001", "pa.yaml"],
+    ]);
+    expect(findings[0]?.message).toContain("This change adds .meshgate.yaml");
+    expect(code).toBe(1);
+    // Named from elsewhere, the head folder is still the head's root.
+    const away = await review(["check", head, "--base", base], "/");
+    expect(away.findings.map((f) => f.code)).toEqual(["MG5101", "MG5001"]);
+  });
+
+  it("reads only the files the base's `paths` select, from the repository root, on both sides", async () => {
+    const dir = await repo({ ".meshgate.yaml": 'paths: ["mesh/**/*.yaml"]\n' });
+    await mkdir(join(dir, "mesh"));
+    await mkdir(join(dir, "apps"));
+    await writeFile(join(dir, "mesh", "pa.yaml"), pa("STRICT"));
+    await writeFile(join(dir, "apps", "values.yaml"), "replicas: 3\n");
+    commit(dir);
+    await writeFile(join(dir, "apps", "values.yaml"), "replicas: [4\n");
+    await writeFile(join(dir, "mesh", "pa.yaml"), pa("PERMISSIVE"));
+    const { findings } = await review(["check", ".", "--base", "HEAD"], dir);
+    expect(findings.map((f) => [f.code, f.file])).toEqual([["MG5001", "mesh/pa.yaml"]]);
+    const plain = await review(["check", "."], dir);
+    expect(plain.findings.map((f) => [f.code, f.file])).toEqual([["MG5001", "mesh/pa.yaml"]]);
+    // `paths` are written from the repository root, wherever the command runs.
+    const inside = await review(["check", ".", "--base", "HEAD"], join(dir, "mesh"));
+    expect(inside.findings.map((f) => [f.code, f.file])).toEqual([["MG5001", "pa.yaml"]]);
   });
 });
