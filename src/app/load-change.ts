@@ -1,11 +1,10 @@
 import type { SourceFile } from "../mesh/parse-documents.ts";
-import { matchGlob } from "../policy/match-glob.ts";
+import { CONFIG_FILE, isMeshPath } from "../policy/is-mesh-path.ts";
 import { DEFAULT_CONFIG, readMeshgateConfig } from "../policy/read-meshgate-config.ts";
 import type { ChangedFile, PullRequestInfo, RepoGitHub } from "../github/repo-github.ts";
 import { PULL_FILES_LIMIT } from "../github/repo-github.ts";
 import { type FileRelations, indexFile, indexKey, type MeshIndex, relatedPaths, relationsOfFiles, rootNamespaceOf } from "./mesh-index.ts";
 
-export const CONFIG_FILE = ".meshgate.yaml";
 const YAML = /\.ya?ml$/i;
 
 /** Where the repo's mesh index is kept between reviews. */
@@ -27,9 +26,6 @@ export interface LoadedChange {
   readonly notes: readonly string[];
 }
 
-function isMeshPath(path: string, globs: readonly string[]): boolean {
-  return path !== CONFIG_FILE && YAML.test(path) && globs.some((g) => matchGlob(g, path));
-}
 
 function contentText(content: string | Uint8Array): string {
   return typeof content === "string" ? content : new TextDecoder().decode(content);

@@ -3,7 +3,8 @@ import { policyOptions } from "../policy/policy-options.ts";
 import { type CheckRunOutput, renderCheckRun } from "../render/render-check-run.ts";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../render/render-markdown.ts";
 import { reviewChange } from "../review/review-change.ts";
-import { CONFIG_FILE, type LoadedChange } from "./load-change.ts";
+import { CONFIG_FILE } from "../policy/is-mesh-path.ts";
+import type { LoadedChange } from "./load-change.ts";
 
 /** The hidden marker that identifies the App's one comment per pull request. */
 export const STICKY_MARKER = "meshgate:sticky";
