@@ -59,6 +59,11 @@ export function lookupKind(group: string, kind: string): KindInfo | undefined {
   return byGroupKind.get(`${group}/${kind}`);
 }
 
+/** The known kinds with this name, in any group (`Gateway` is both Istio's and the Gateway API's). */
+export function kindsNamed(kind: string): readonly KindInfo[] {
+  return KNOWN_KINDS.filter((k) => k.kind === kind);
+}
+
 export function kindKeyOf(group: string, kind: string): string {
   return group === "" ? kind : `${kind}.${group}`;
 }
