@@ -5,8 +5,8 @@ import { parseDuration } from "../../src/mesh/parse-duration.ts";
 import { parseIpAddress } from "../../src/mesh/parse-ip-address.ts";
 import { parseIpPrefix } from "../../src/mesh/parse-ip-prefix.ts";
 import type { Finding } from "../../src/review/finding.ts";
-import { WEBHOOK_CODES } from "../../src/validation/webhook/codes.ts";
-import { validateWebhook } from "../../src/validation/webhook/validate-webhook.ts";
+import { WEBHOOK_FAMILIES } from "../../src/validation/webhook/webhook-families.ts";
+import { validateWebhook, type WebhookFinding } from "../../src/validation/webhook/validate-webhook.ts";
 
 const API: Record<string, string> = {
   VirtualService: "networking.istio.io/v1", DestinationRule: "networking.istio.io/v1", Gateway: "networking.istio.io/v1",
@@ -41,7 +41,7 @@ function markedLine(text: string): number {
   return index + 1;
 }
 
-function run(kind: string, spec: string, options?: DocOptions): { findings: Finding[]; text: string } {
+function run(kind: string, spec: string, options?: DocOptions): { findings: WebhookFinding[]; text: string } {
   const text = manifest(kind, spec, options);
   const { resources, findings: parseFindings } = parseDocuments({ path: "case.yaml", content: text });
   expect(parseFindings).toEqual([]);
@@ -50,20 +50,25 @@ function run(kind: string, spec: string, options?: DocOptions): { findings: Find
   return { findings: resource ? validateWebhook(resource) : [], text };
 }
 
-/** kind, spec, code, message substring, severity (line from the `# <-` marker). */
-type Case = readonly [kind: string, spec: string, code: string, message: string, severity?: "error" | "warning" | "info" | undefined];
+/** kind, spec, rule family, message substring, severity (line from the `# <-` marker). */
+type Case = readonly [kind: string, spec: string, family: string, message: string, severity?: "error" | "warning" | undefined];
 
 /** Test titles that say what is expected. */
 function titled(cases: readonly Case[]): (readonly [string, Case])[] {
   return cases.map((c) => [`${c[0]} ${c[2]}: ${c[3]}`, c] as const);
 }
 
-function expectFinding([kind, spec, code, message, severity = "error"]: Case, options?: DocOptions): void {
+/** Istio reports webhook errors as IST0106 and warnings as IST0133, under the kind's schema analyzer. */
+const ISTIO_CODE = { error: "IST0106", warning: "IST0133" } as const;
+const PREFIX = { error: "Schema validation error: ", warning: "Schema validation warning: " } as const;
+
+function expectFinding([kind, spec, family, message, severity = "error"]: Case, options?: DocOptions): void {
   const { findings, text } = run(kind, spec, options);
   const match = findings.find((f) => f.message.includes(message));
   expect(match, `no finding containing ${JSON.stringify(message)} in ${JSON.stringify(findings.map((f) => f.message))}`).toBeDefined();
-  expect(match).toMatchObject({ code, severity, line: markedLine(text), file: "case.yaml" });
-  if (code.startsWith("MG")) expect(match?.rule).toBe(`webhook.${kind}`);
+  expect(match).toMatchObject({ code: ISTIO_CODE[severity], family, severity, line: markedLine(text), file: "case.yaml" });
+  expect(match?.rule).toBe(`schema.ValidationAnalyzer.${kind}`);
+  expect(match?.message.startsWith(PREFIX[severity])).toBe(true);
 }
 
 function expectNoErrors(kind: string, spec: string, options?: DocOptions): Finding[] {
@@ -72,7 +77,7 @@ function expectNoErrors(kind: string, spec: string, options?: DocOptions): Findi
   return findings;
 }
 
-const C = WEBHOOK_CODES;
+const C = WEBHOOK_FAMILIES;
 
 describe("validateWebhook: VirtualService", () => {
   it.each(titled([
@@ -571,7 +576,7 @@ servers:
 
   it("rejects a Gateway name with dots, on the name", () => {
     const { findings, text } = run("Gateway", "servers: [{hosts: [a.b.com], port: {number: 80, name: http, protocol: HTTP}}]", { name: "my.gateway" });
-    expect(findings.find((f) => f.message === `invalid gateway name: "my.gateway"`)?.line).toBe(text.split("\n").findIndex((l) => l.includes("name: my.gateway")) + 1);
+    expect(findings.find((f) => f.message === `Schema validation error: invalid gateway name: "my.gateway"`)?.line).toBe(text.split("\n").findIndex((l) => l.includes("name: my.gateway")) + 1);
   });
 
   it("accepts a typical ingress gateway", () => {
@@ -690,7 +695,7 @@ hosts: [a.example.com, b.example.com] # <-
     expect(run("ServiceEntry", spec).findings).toEqual([]);
     const optedOut = run("ServiceEntry", spec, { labels: { "networking.istio.io/enable-autoallocate-ip": "false" } }).findings;
     expect(optedOut.map((f) => [f.severity, f.message])).toEqual([
-      ["warning", "addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled"],
+      ["warning", "Schema validation warning: addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled"],
     ]);
   });
 });
@@ -933,8 +938,9 @@ rules:
   it("checks the istio.io/dry-run annotation, on the annotation", () => {
     const { findings, text } = run("AuthorizationPolicy", "action: ALLOW", { annotations: { "istio.io/dry-run": "foo" } });
     expect(findings).toMatchObject([{
-      code: C.metadata,
-      message: `shop/example has annotation istio.io/dry-run with invalid value (foo): strconv.ParseBool: parsing "foo": invalid syntax`,
+      code: "IST0106",
+      family: C.metadata,
+      message: `Schema validation error: shop/example has annotation istio.io/dry-run with invalid value (foo): strconv.ParseBool: parsing "foo": invalid syntax`,
       line: text.split("\n").findIndex((l) => l.includes("istio.io/dry-run")) + 1,
     }]);
   });
@@ -943,15 +949,15 @@ rules:
 describe("validateWebhook: metadata, WorkloadEntry and kinds Istio does not validate", () => {
   it("rejects istio.io/dry-run on kinds other than AuthorizationPolicy, and stops there", () => {
     const { findings } = run("VirtualService", "hosts: [a.b]", { annotations: { "istio.io/dry-run": "true" } });
-    expect(findings.map((f) => [f.code, f.message])).toEqual([
-      [C.metadata, "shop/example has unsupported annotation istio.io/dry-run, please remove the annotation"],
+    expect(findings.map((f) => [f.code, f.family, f.message])).toEqual([
+      ["IST0106", C.metadata, "Schema validation error: shop/example has unsupported annotation istio.io/dry-run, please remove the annotation"],
     ]);
   });
 
   it("rejects the AUDIT action with dry-run", () => {
     const { findings } = run("AuthorizationPolicy", "action: AUDIT\nrules: [{}]", { annotations: { "istio.io/dry-run": "true" } });
     expect(findings.map((f) => f.message)).toEqual([
-      "the annotation istio.io/dry-run currently only supports action ALLOW/DENY, found action AUDIT in shop/example",
+      "Schema validation error: the annotation istio.io/dry-run currently only supports action ALLOW/DENY, found action AUDIT in shop/example",
     ]);
   });
 

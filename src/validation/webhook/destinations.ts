@@ -1,6 +1,6 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import { isObject, type JsonValue } from "../../mesh/json.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { checkWildcardDomain, isDns1123Label } from "./dns-names.ts";
 import { checkHeaderOperationName, checkHeaderValue, checkRequestHeaderSetName } from "./headers.ts";
 import { checkPort } from "./ports.ts";
@@ -19,13 +19,13 @@ export function validateDestination(out: Issues, value: JsonValue | undefined, p
   if (!destination) return;
   const host = stringAt(destination.host);
   const hostErr = host === "*" ? `invalid destination host ${host}` : checkWildcardDomain(host);
-  if (hostErr) out.error(WEBHOOK_CODES.host, [...path, "host"], hostErr);
+  if (hostErr) out.error(WEBHOOK_FAMILIES.host, [...path, "host"], hostErr);
   const subset = stringAt(destination.subset);
   const subsetErr = subset === "" ? undefined : checkSubsetName(subset);
-  if (subsetErr) out.error(WEBHOOK_CODES.selector, [...path, "subset"], subsetErr);
+  if (subsetErr) out.error(WEBHOOK_FAMILIES.selector, [...path, "subset"], subsetErr);
   const port = objectAt(destination.port);
   const portErr = port ? checkPort(numberAt(port.number)) : undefined;
-  if (portErr) out.error(WEBHOOK_CODES.port, [...path, "port", "number"], portErr);
+  if (portErr) out.error(WEBHOOK_FAMILIES.port, [...path, "port", "number"], portErr);
 }
 
 /** Header names and values of `headers.request|response.set|add|remove` on a route or a destination. */
@@ -41,14 +41,14 @@ export function validateHeaderOperations(out: Issues, value: JsonValue | undefin
       for (const [name, v] of Object.entries(objectAt(ops[op]) ?? {})) {
         const at = [...path, side, op, name];
         const nameErr = checkName(name);
-        if (nameErr) out.error(WEBHOOK_CODES.match, at, nameErr);
+        if (nameErr) out.error(WEBHOOK_FAMILIES.match, at, nameErr);
         const valueErr = checkHeaderValue(typeof v === "string" ? v : "");
-        if (valueErr) out.error(WEBHOOK_CODES.match, at, valueErr);
+        if (valueErr) out.error(WEBHOOK_FAMILIES.match, at, valueErr);
       }
     }
     for (const [i, name] of listAt(ops.remove).entries()) {
       const err = checkHeaderOperationName(typeof name === "string" ? name : "");
-      if (err) out.error(WEBHOOK_CODES.match, [...path, side, "remove", i], err);
+      if (err) out.error(WEBHOOK_FAMILIES.match, [...path, side, "remove", i], err);
     }
   }
 }
@@ -70,15 +70,15 @@ export function validateRouteDestinations(out: Issues, value: JsonValue | undefi
   for (const [i, route] of routes.entries()) {
     const at = [...path, i];
     if (!isObject(route)) {
-      out.error(WEBHOOK_CODES.weight, at, "weight may not be nil");
+      out.error(WEBHOOK_FAMILIES.weight, at, "weight may not be nil");
       continue;
     }
-    if (!isObject(route.destination)) out.error(WEBHOOK_CODES.weight, at, "destination is required");
+    if (!isObject(route.destination)) out.error(WEBHOOK_FAMILIES.weight, at, "destination is required");
     if (options.http) validateHeaderOperations(out, route.headers, [...at, "headers"]);
     if (!options.gatewaySemantics) validateDestination(out, route.destination, [...at, "destination"]);
     const weight = numberAt(route.weight);
-    if (weight < 0) out.error(WEBHOOK_CODES.weight, [...at, "weight"], `weight ${weight} < 0`);
+    if (weight < 0) out.error(WEBHOOK_FAMILIES.weight, [...at, "weight"], `weight ${weight} < 0`);
     total += weight;
   }
-  if (routes.length > 1 && total === 0) out.error(WEBHOOK_CODES.weight, path, "total destination weight = 0");
+  if (routes.length > 1 && total === 0) out.error(WEBHOOK_FAMILIES.weight, path, "total destination weight = 0");
 }

@@ -1,7 +1,7 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import type { JsonValue } from "../../mesh/json.ts";
 import { parseDuration } from "../../mesh/parse-duration.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import type { Issues } from "./webhook-issues.ts";
 
 const MILLISECOND = 1_000_000n;
@@ -27,5 +27,5 @@ export function checkDuration(value: string): string | undefined {
 export function validateDuration(out: Issues, value: JsonValue | undefined, path: FieldPath): void {
   if (typeof value !== "string") return;
   const err = checkDuration(value);
-  if (err) out.error(WEBHOOK_CODES.duration, path, err);
+  if (err) out.error(WEBHOOK_FAMILIES.duration, path, err);
 }

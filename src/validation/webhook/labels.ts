@@ -1,7 +1,7 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import type { JsonValue } from "../../mesh/json.ts";
 import { formatGo } from "../analyzers/format-go.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { objectAt } from "./read-spec.ts";
 import type { Issues } from "./webhook-issues.ts";
 
@@ -25,9 +25,9 @@ export function validateLabels(out: Issues, value: JsonValue | undefined, path: 
   if (!labels) return;
   for (const [key, v] of Object.entries(labels)) {
     const keyErr = checkTagKey(key);
-    if (keyErr) out.error(WEBHOOK_CODES.selector, [...path, key], keyErr);
+    if (keyErr) out.error(WEBHOOK_FAMILIES.selector, [...path, key], keyErr);
     const text = typeof v === "string" ? v : "";
-    if (!TAG_VALUE.test(text)) out.error(WEBHOOK_CODES.selector, [...path, key], formatGo("invalid tag value: %q", [text]));
+    if (!TAG_VALUE.test(text)) out.error(WEBHOOK_FAMILIES.selector, [...path, key], formatGo("invalid tag value: %q", [text]));
   }
 }
 
@@ -39,9 +39,9 @@ export function validateSelectorLabels(out: Issues, value: JsonValue | undefined
   const labels = objectAt(value) ?? {};
   for (const [key, v] of Object.entries(labels)) {
     const pair = `${key}=${typeof v === "string" ? v : ""}`;
-    if (key === "") out.error(WEBHOOK_CODES.selector, [...path, key], formatGo("empty key is not supported in selector: %q", [pair]));
+    if (key === "") out.error(WEBHOOK_FAMILIES.selector, [...path, key], formatGo("empty key is not supported in selector: %q", [pair]));
     if (key.includes("*") || pair.slice(key.length + 1).includes("*")) {
-      out.error(WEBHOOK_CODES.selector, [...path, key], formatGo("wildcard is not supported in selector: %q", [pair]));
+      out.error(WEBHOOK_FAMILIES.selector, [...path, key], formatGo("wildcard is not supported in selector: %q", [pair]));
     }
   }
   return Object.keys(labels).length > 0;
@@ -52,7 +52,7 @@ export function validateWorkloadSelector(out: Issues, value: JsonValue | undefin
   const selector = objectAt(value);
   if (!selector) return;
   if (!validateSelectorLabels(out, selector.matchLabels, [...path, "matchLabels"])) {
-    out.warn(WEBHOOK_CODES.selector, path, "workload selector specified without labels");
+    out.warn(WEBHOOK_FAMILIES.selector, path, "workload selector specified without labels");
   }
 }
 
@@ -67,7 +67,7 @@ export function validateAlphaWorkloadSelector(out: Issues, value: JsonValue | un
   const hasLabels = validateSelectorLabels(out, selector.labels, [...path, "labels"]);
   if (out.list.length > before) return false;
   if (!hasLabels) {
-    out.warn(WEBHOOK_CODES.selector, path, `${owner}: workload selector specified without labels, will be applied to all services in namespace`);
+    out.warn(WEBHOOK_FAMILIES.selector, path, `${owner}: workload selector specified without labels, will be applied to all services in namespace`);
   }
   return true;
 }

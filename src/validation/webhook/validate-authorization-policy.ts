@@ -4,13 +4,13 @@ import type { Resource } from "../../mesh/resource.ts";
 import {
   checkAttribute, checkEmptyValues, checkIps, checkPathTemplates, checkPorts, checkServiceAccounts, checkTrustDomains,
 } from "./authorization-values.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { hasItems, isSet, listAt, objectAt, stringAt, stringsAt } from "./read-spec.ts";
 import { validatePolicyTarget } from "./validate-policy-target.ts";
 import { collectIssues, type Issues } from "./webhook-issues.ts";
 
-const STRUCTURE = WEBHOOK_CODES.authorization;
-const VALUE = WEBHOOK_CODES.authorizationValue;
+const STRUCTURE = WEBHOOK_FAMILIES.authorization;
+const VALUE = WEBHOOK_FAMILIES.authorizationValue;
 
 const SOURCE_FIELDS = [
   "principals", "requestPrincipals", "namespaces", "ipBlocks", "remoteIpBlocks", "serviceAccounts", "trustDomains",
@@ -50,8 +50,8 @@ export function validateAuthorizationPolicy(out: Issues, resource: Resource): vo
   }
   const prefix = `invalid policy ${resource.name}.${resource.namespace}: `;
   for (const issue of inner.list) {
-    if (issue.severity === "error") out.error(issue.code, issue.path, prefix + issue.message);
-    else out.warn(issue.code, issue.path, issue.message);
+    if (issue.severity === "error") out.error(issue.family, issue.path, prefix + issue.message);
+    else out.warn(issue.family, issue.path, issue.message);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import type { JsonObject, JsonValue } from "../../mesh/json.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { validateWorkloadSelector } from "./labels.ts";
 import { hasItems, isSet, listAt, objectAt, stringAt } from "./read-spec.ts";
 import type { Issues } from "./webhook-issues.ts";
@@ -20,7 +20,7 @@ const ALLOWED_TEXT = `[${ALLOWED_TARGETS.map((t) => `${t.group}/${t.version}/${t
  */
 export function validatePolicyTarget(out: Issues, spec: JsonObject): void {
   const set = [isSet(spec.selector), isSet(spec.targetRef), hasItems(spec.targetRefs)].filter(Boolean).length;
-  if (set > 1) out.error(WEBHOOK_CODES.policyTarget, ["spec"], "only one of targetRefs or workloadSelector can be set");
+  if (set > 1) out.error(WEBHOOK_FAMILIES.policyTarget, ["spec"], "only one of targetRefs or workloadSelector can be set");
   validateWorkloadSelector(out, spec.selector, ["spec", "selector"]);
   validateTargetRef(out, spec.targetRef, ["spec", "targetRef"]);
   for (const [i, ref] of listAt(spec.targetRefs).entries()) validateTargetRef(out, ref, ["spec", "targetRefs", i]);
@@ -30,15 +30,15 @@ export function validatePolicyTarget(out: Issues, spec: JsonObject): void {
 function validateTargetRef(out: Issues, value: JsonValue | undefined, path: FieldPath): void {
   const ref = objectAt(value);
   if (!ref) return;
-  const code = WEBHOOK_CODES.policyTarget;
-  if (stringAt(ref.name) === "") out.error(code, path, "targetRef name must be set");
+  const family = WEBHOOK_FAMILIES.policyTarget;
+  if (stringAt(ref.name) === "") out.error(family, path, "targetRef name must be set");
   if (stringAt(ref.namespace) !== "") {
-    out.error(code, [...path, "namespace"], "targetRef namespace must not be set; cross namespace referencing is not supported");
+    out.error(family, [...path, "namespace"], "targetRef namespace must not be set; cross namespace referencing is not supported");
   }
   const group = stringAt(ref.group);
   const kind = stringAt(ref.kind);
   const canonicalGroup = group === "" ? "core" : group;
   if (!ALLOWED_TARGETS.some((t) => t.kind === kind && t.group === canonicalGroup)) {
-    out.error(code, [...path, "kind"], `targetRef must be to one of ${ALLOWED_TEXT} but was ${group}/${kind}`);
+    out.error(family, [...path, "kind"], `targetRef must be to one of ${ALLOWED_TEXT} but was ${group}/${kind}`);
   }
 }

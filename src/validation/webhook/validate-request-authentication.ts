@@ -1,7 +1,7 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import { isObject, type JsonObject } from "../../mesh/json.ts";
 import type { Resource } from "../../mesh/resource.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { validateDuration } from "./durations.ts";
 import { checkStrictHeaderName } from "./headers.ts";
 import { checkJwksUri } from "./parse-jwks-uri.ts";
@@ -9,7 +9,7 @@ import { listAt, stringAt } from "./read-spec.ts";
 import { validatePolicyTarget } from "./validate-policy-target.ts";
 import type { Issues } from "./webhook-issues.ts";
 
-const CODE = WEBHOOK_CODES.jwt;
+const FAMILY = WEBHOOK_FAMILIES.jwt;
 
 /** `ValidateRequestAuthentication`. */
 export function validateRequestAuthentication(out: Issues, resource: Resource): void {
@@ -22,39 +22,39 @@ export function validateRequestAuthentication(out: Issues, resource: Resource): 
 /** `validateJwtRule`. */
 function validateJwtRule(out: Issues, rule: JsonObject, path: FieldPath): void {
   for (const [i, audience] of listAt(rule.audiences).entries()) {
-    if (stringAt(audience) === "") out.error(CODE, [...path, "audiences", i], "audience must be non-empty string");
+    if (stringAt(audience) === "") out.error(FAMILY, [...path, "audiences", i], "audience must be non-empty string");
   }
   const jwksUri = stringAt(rule.jwksUri);
-  if (stringAt(rule.issuer) === "" && jwksUri === "") out.error(CODE, path, "issuer or jwksUri must be non-empty string");
+  if (stringAt(rule.issuer) === "" && jwksUri === "") out.error(FAMILY, path, "issuer or jwksUri must be non-empty string");
   const uriErr = jwksUri !== "" ? checkJwksUri(jwksUri) : undefined;
-  if (uriErr) out.error(CODE, [...path, "jwksUri"], uriErr);
+  if (uriErr) out.error(FAMILY, [...path, "jwksUri"], uriErr);
   const jwks = stringAt(rule.jwks);
   const jwksErr = jwks !== "" ? checkJwks(jwks) : undefined;
-  if (jwksErr) out.error(CODE, [...path, "jwks"], `jwks parse error: ${jwksErr}`);
+  if (jwksErr) out.error(FAMILY, [...path, "jwks"], `jwks parse error: ${jwksErr}`);
   for (const [i, location] of listAt(rule.fromHeaders).entries()) {
     const at = [...path, "fromHeaders", i];
-    if (!isObject(location)) out.error(CODE, at, "location header name must be non-null");
-    else if (stringAt(location.name) === "") out.error(CODE, at, "location header name must be non-empty string");
+    if (!isObject(location)) out.error(FAMILY, at, "location header name must be non-null");
+    else if (stringAt(location.name) === "") out.error(FAMILY, at, "location header name must be non-empty string");
   }
   for (const [i, param] of listAt(rule.fromParams).entries()) {
-    if (stringAt(param) === "") out.error(CODE, [...path, "fromParams", i], "location query must be non-empty string");
+    if (stringAt(param) === "") out.error(FAMILY, [...path, "fromParams", i], "location query must be non-empty string");
   }
   for (const [i, cookie] of listAt(rule.fromCookies).entries()) {
-    if (stringAt(cookie) === "") out.error(CODE, [...path, "fromCookies", i], "cookie name must be non-empty string");
+    if (stringAt(cookie) === "") out.error(FAMILY, [...path, "fromCookies", i], "cookie name must be non-empty string");
   }
   for (const [i, item] of listAt(rule.outputClaimToHeaders).entries()) {
     const at = [...path, "outputClaimToHeaders", i];
     if (!isObject(item)) {
-      out.error(CODE, at, "outputClaimToHeaders must not be null");
+      out.error(FAMILY, at, "outputClaimToHeaders must not be null");
       continue;
     }
     const header = stringAt(item.header);
     if (stringAt(item.claim) === "" || header === "") {
-      out.error(CODE, at, "outputClaimToHeaders header and claim value must be non-empty string");
+      out.error(FAMILY, at, "outputClaimToHeaders header and claim value must be non-empty string");
       continue;
     }
     const err = checkStrictHeaderName(header);
-    if (err) out.error(CODE, [...at, "header"], err);
+    if (err) out.error(FAMILY, [...at, "header"], err);
   }
   validateDuration(out, rule.timeout, [...path, "timeout"]);
 }

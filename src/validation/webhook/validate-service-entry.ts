@@ -2,7 +2,7 @@ import type { FieldPath } from "../../mesh/field-path.ts";
 import { isObject, type JsonObject } from "../../mesh/json.ts";
 import type { Resource } from "../../mesh/resource.ts";
 import { formatGo } from "../analyzers/format-go.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { checkFqdn, checkPartialWildcard, checkWildcardDomain, isIpAddress } from "./dns-names.ts";
 import { validateExportTo } from "./export-to.ts";
 import { validateAlphaWorkloadSelector, validateLabels } from "./labels.ts";
@@ -13,7 +13,7 @@ import { hasItems, listAt, numberAt, objectAt, stringAt, stringsAt } from "./rea
 import { validateWorkloadEntry } from "./validate-workload-entry.ts";
 import type { Issues } from "./webhook-issues.ts";
 
-const SE = WEBHOOK_CODES.serviceEntry;
+const SE = WEBHOOK_FAMILIES.serviceEntry;
 // Pilot's default for PILOT_ENABLE_IP_AUTOALLOCATE; the label below opts a ServiceEntry out.
 const AUTO_ALLOCATE_LABEL = "networking.istio.io/enable-autoallocate-ip";
 const USE_WAYPOINT_LABEL = "istio.io/use-waypoint";
@@ -33,7 +33,7 @@ export function validateServiceEntry(out: Issues, resource: Resource): void {
   const addresses = stringsAt(spec.addresses);
   for (const [i, address] of addresses) {
     const err = checkIpSubnet(address);
-    if (err) out.error(WEBHOOK_CODES.port, ["spec", "addresses", i], err);
+    if (err) out.error(WEBHOOK_FAMILIES.port, ["spec", "addresses", i], err);
   }
   if (addresses.some(([, a]) => a.includes("/")) && resolution !== "NONE" && resolution !== "STATIC") {
     out.error(SE, ["spec", "addresses"], "CIDR addresses are allowed only for NONE/STATIC resolution types");
@@ -51,17 +51,17 @@ export function validateServiceEntry(out: Issues, resource: Resource): void {
 }
 
 function validateHosts(out: Issues, hosts: readonly [number, string][], resolution: string): void {
-  if (hosts.length === 0) out.error(WEBHOOK_CODES.host, ["spec", "hosts"], "service entry must have at least one host");
+  if (hosts.length === 0) out.error(WEBHOOK_FAMILIES.host, ["spec", "hosts"], "service entry must have at least one host");
   for (const [i, host] of hosts) {
     const at = ["spec", "hosts", i];
     if (host === "*") {
-      out.error(WEBHOOK_CODES.host, at, `invalid host ${host}`);
+      out.error(WEBHOOK_FAMILIES.host, at, `invalid host ${host}`);
       continue;
     }
     const err = checkWildcardDomain(host);
-    if (err) out.error(WEBHOOK_CODES.host, at, err);
+    if (err) out.error(WEBHOOK_FAMILIES.host, at, err);
     const partial = resolution === "DYNAMIC_DNS" ? undefined : checkPartialWildcard(host);
-    if (partial) out.warn(WEBHOOK_CODES.host, at, partial);
+    if (partial) out.warn(WEBHOOK_FAMILIES.host, at, partial);
   }
 }
 
@@ -75,28 +75,28 @@ function validatePorts(out: Issues, resource: Resource, resolution: string): Set
   for (const [i, value] of listAt(spec.ports).entries()) {
     const at = ["spec", "ports", i];
     if (!isObject(value)) {
-      out.error(WEBHOOK_CODES.port, at, "service entry port may not be null");
+      out.error(WEBHOOK_FAMILIES.port, at, "service entry port may not be null");
       continue;
     }
     const name = stringAt(value.name);
     const number = numberAt(value.number);
     const protocol = stringAt(value.protocol);
-    if (names.has(name)) out.error(WEBHOOK_CODES.port, [...at, "name"], formatGo("service entry port name %q already defined", [name]));
+    if (names.has(name)) out.error(WEBHOOK_FAMILIES.port, [...at, "name"], formatGo("service entry port name %q already defined", [name]));
     names.add(name);
-    if (numbers.has(number)) out.error(WEBHOOK_CODES.port, [...at, "number"], `service entry port ${number} already defined`);
+    if (numbers.has(number)) out.error(WEBHOOK_FAMILIES.port, [...at, "number"], `service entry port ${number} already defined`);
     numbers.add(number);
     const target = numberAt(value.targetPort);
     const targetErr = target !== 0 ? checkPort(target) : undefined;
-    if (targetErr) out.error(WEBHOOK_CODES.port, [...at, "targetPort"], targetErr);
+    if (targetErr) out.error(WEBHOOK_FAMILIES.port, [...at, "targetPort"], targetErr);
     if (!hasAddresses && !autoAllocate && (protocol === "" || protocol === "TCP")) {
       out.warn(SE, at, "addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled");
     }
     const nameErr = checkPortName(name);
-    if (nameErr) out.error(WEBHOOK_CODES.port, [...at, "name"], nameErr);
+    if (nameErr) out.error(WEBHOOK_FAMILIES.port, [...at, "name"], nameErr);
     const protocolErr = checkProtocol(protocol);
-    if (protocolErr) out.error(WEBHOOK_CODES.port, [...at, "protocol"], protocolErr);
+    if (protocolErr) out.error(WEBHOOK_FAMILIES.port, [...at, "protocol"], protocolErr);
     const numberErr = checkPort(number);
-    if (numberErr) out.error(WEBHOOK_CODES.port, [...at, "number"], numberErr);
+    if (numberErr) out.error(WEBHOOK_FAMILIES.port, [...at, "number"], numberErr);
   }
   return names;
 }
@@ -152,16 +152,16 @@ function validateDnsResolution(out: Issues, spec: JsonObject, resolution: string
     }
     const address = stringAt(endpoint.address);
     if (!isIpAddress(address) && checkFqdn(address)) {
-      out.error(WEBHOOK_CODES.workloadEntry, [...at, "address"], formatGo("endpoint address %q is not a valid FQDN or an IP address", [address]));
+      out.error(WEBHOOK_FAMILIES.workloadEntry, [...at, "address"], formatGo("endpoint address %q is not a valid FQDN or an IP address", [address]));
     }
     validateLabels(out, endpoint.labels, [...at, "labels"]);
     for (const [name, value] of Object.entries(objectAt(endpoint.ports) ?? {})) {
       const port = numberAt(value);
-      if (!portNames.has(name)) out.error(WEBHOOK_CODES.workloadEntry, [...at, "ports", name], `endpoint port ${port} is not defined by the service entry`);
+      if (!portNames.has(name)) out.error(WEBHOOK_FAMILIES.workloadEntry, [...at, "ports", name], `endpoint port ${port} is not defined by the service entry`);
       const nameErr = checkPortName(name);
-      if (nameErr) out.error(WEBHOOK_CODES.port, [...at, "ports", name], nameErr);
+      if (nameErr) out.error(WEBHOOK_FAMILIES.port, [...at, "ports", name], nameErr);
       const portErr = checkPort(port);
-      if (portErr) out.error(WEBHOOK_CODES.port, [...at, "ports", name], portErr);
+      if (portErr) out.error(WEBHOOK_FAMILIES.port, [...at, "ports", name], portErr);
     }
   }
   const ports = listAt(spec.ports).filter(isObject);

@@ -1,7 +1,7 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import { isObject, type JsonObject, type JsonValue } from "../../mesh/json.ts";
 import type { Resource } from "../../mesh/resource.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { validateDestination } from "./destinations.ts";
 import { checkFqdn, checkNamespaceSlashHostname } from "./dns-names.ts";
 import { validateAlphaWorkloadSelector } from "./labels.ts";
@@ -13,14 +13,14 @@ import { validateServerTls } from "./validate-server-tls.ts";
 import { validateConnectionPool } from "./validate-traffic-policy.ts";
 import type { Issues } from "./webhook-issues.ts";
 
-const CODE = WEBHOOK_CODES.sidecar;
+const FAMILY = WEBHOOK_FAMILIES.sidecar;
 
 /** `ValidateSidecar`. */
 export function validateSidecar(out: Issues, resource: Resource): void {
   const spec = resource.spec;
   if (!validateAlphaWorkloadSelector(out, spec.workloadSelector, ["spec", "workloadSelector"], "sidecar")) return;
   if (!hasItems(spec.egress) && !hasItems(spec.ingress) && !isSet(spec.outboundTrafficPolicy) && !isSet(spec.inboundConnectionPool)) {
-    out.error(CODE, ["spec"], "sidecar: empty configuration provided");
+    out.error(FAMILY, ["spec"], "sidecar: empty configuration provided");
     return;
   }
   validateIngress(out, spec.ingress);
@@ -33,13 +33,13 @@ function validatePortAndBind(out: Issues, port: JsonObject, bind: string, at: Fi
   const name = stringAt(port.name);
   // The port name is optional on Sidecar listeners.
   const nameErr = name !== "" ? checkPortName(name) : undefined;
-  if (nameErr) out.error(WEBHOOK_CODES.port, [...at, "port", "name"], nameErr);
+  if (nameErr) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "name"], nameErr);
   const protocolErr = checkProtocol(stringAt(port.protocol));
-  if (protocolErr) out.error(WEBHOOK_CODES.port, [...at, "port", "protocol"], protocolErr);
+  if (protocolErr) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "protocol"], protocolErr);
   const numberErr = checkPort(numberAt(port.number));
-  if (numberErr) out.error(WEBHOOK_CODES.port, [...at, "port", "number"], numberErr);
+  if (numberErr) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "number"], numberErr);
   const bindErr = bind !== "" ? checkIpAddress(bind) : undefined;
-  if (bindErr) out.error(WEBHOOK_CODES.port, [...at, "bind"], bindErr);
+  if (bindErr) out.error(WEBHOOK_FAMILIES.port, [...at, "bind"], bindErr);
 }
 
 const LOCAL_HOSTS = new Set(["", "127.0.0.1", "0.0.0.0", "::1", "::"]);
@@ -49,25 +49,25 @@ function validateIngress(out: Issues, value: JsonValue | undefined): void {
   for (const [i, item] of listAt(value).entries()) {
     const at = ["spec", "ingress", i];
     if (!isObject(item)) {
-      out.error(CODE, at, "sidecar: ingress may not be null");
+      out.error(FAMILY, at, "sidecar: ingress may not be null");
       continue;
     }
     const port = objectAt(item.port);
     if (!port) {
-      out.error(CODE, at, "sidecar: port is required for ingress listeners");
+      out.error(FAMILY, at, "sidecar: port is required for ingress listeners");
       continue;
     }
-    if (numberAt(port.targetPort) > 0) out.error(WEBHOOK_CODES.port, [...at, "port", "targetPort"], "targetPort has no impact on Sidecars");
+    if (numberAt(port.targetPort) > 0) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "targetPort"], "targetPort has no impact on Sidecars");
     validatePortAndBind(out, port, stringAt(item.bind), at);
     const number = numberAt(port.number);
-    if (ports.has(number)) out.error(WEBHOOK_CODES.port, [...at, "port", "number"], "sidecar: ports on IP bound listeners must be unique");
+    if (ports.has(number)) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "number"], "sidecar: ports on IP bound listeners must be unique");
     ports.add(number);
     validateDefaultEndpoint(out, stringAt(item.defaultEndpoint), [...at, "defaultEndpoint"]);
     const tls = objectAt(item.tls);
     if (tls) validateIngressTls(out, tls, port, [...at, "tls"]);
     validateConnectionPool(out, item.connectionPool, [...at, "connectionPool"]);
     if (objectAt(objectAt(item.connectionPool)?.http) && !isHttpProtocol(parseProtocol(stringAt(port.protocol)))) {
-      out.warn(CODE, [...at, "connectionPool", "http"],
+      out.warn(FAMILY, [...at, "connectionPool", "http"],
         `sidecar: HTTP connection pool settings are configured for port ${number} (${JSON.stringify(stringAt(port.name))}) but its protocol is not HTTP (${stringAt(port.protocol)}); only TCP settings will apply`);
     }
   }
@@ -78,21 +78,21 @@ function validateDefaultEndpoint(out: Issues, endpoint: string, at: FieldPath): 
   if (endpoint === "") return;
   if (endpoint.startsWith(UNIX_PREFIX)) {
     const err = checkUnixAddress(endpoint.slice(UNIX_PREFIX.length));
-    if (err) out.error(CODE, at, err);
+    if (err) out.error(FAMILY, at, err);
     return;
   }
   const split = splitHostPort(endpoint);
-  if ("error" in split) out.error(CODE, at, split.error);
+  if ("error" in split) out.error(FAMILY, at, split.error);
   const host = "error" in split ? "" : split.host;
   const portText = "error" in split ? "" : split.port;
   if (!LOCAL_HOSTS.has(host)) {
-    out.error(CODE, at, "sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset");
+    out.error(FAMILY, at, "sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset");
   }
   if (!/^[+-]?\d+$/.test(portText)) {
-    out.error(CODE, at, `sidecar: defaultEndpoint port (${portText}) is not a number: strconv.Atoi: parsing ${JSON.stringify(portText)}: invalid syntax`);
+    out.error(FAMILY, at, `sidecar: defaultEndpoint port (${portText}) is not a number: strconv.Atoi: parsing ${JSON.stringify(portText)}: invalid syntax`);
   } else {
     const err = checkPort(Number(portText));
-    if (err) out.error(WEBHOOK_CODES.port, at, err);
+    if (err) out.error(WEBHOOK_FAMILIES.port, at, err);
   }
 }
 
@@ -104,17 +104,17 @@ function splitHostPort(text: string): { host: string; port: string } | { error: 
 }
 
 function validateIngressTls(out: Issues, tls: JsonObject, port: JsonObject, at: FieldPath): void {
-  const code = WEBHOOK_CODES.tls;
-  if (hasItems(tls.subjectAltNames)) out.error(code, [...at, "subjectAltNames"], "sidecar: subjectAltNames is not supported in ingress tls");
-  if (tls.httpsRedirect === true) out.error(code, [...at, "httpsRedirect"], "sidecar: httpsRedirect is not supported");
-  if (stringAt(tls.credentialName) !== "") out.error(code, [...at, "credentialName"], "sidecar: credentialName is not currently supported");
-  if (hasItems(tls.credentialNames)) out.error(code, [...at, "credentialNames"], "sidecar: credentialNames is not currently supported");
-  if (hasItems(tls.tlsCertificates)) out.error(code, [...at, "tlsCertificates"], "sidecar: tls_certificates is not currently supported");
+  const family = WEBHOOK_FAMILIES.tls;
+  if (hasItems(tls.subjectAltNames)) out.error(family, [...at, "subjectAltNames"], "sidecar: subjectAltNames is not supported in ingress tls");
+  if (tls.httpsRedirect === true) out.error(family, [...at, "httpsRedirect"], "sidecar: httpsRedirect is not supported");
+  if (stringAt(tls.credentialName) !== "") out.error(family, [...at, "credentialName"], "sidecar: credentialName is not currently supported");
+  if (hasItems(tls.credentialNames)) out.error(family, [...at, "credentialNames"], "sidecar: credentialNames is not currently supported");
+  if (hasItems(tls.tlsCertificates)) out.error(family, [...at, "tlsCertificates"], "sidecar: tls_certificates is not currently supported");
   const mode = stringAt(tls.mode) || "PASSTHROUGH";
   if (mode === "ISTIO_MUTUAL" || mode === "AUTO_PASSTHROUGH") {
-    out.error(code, [...at, "mode"], `configuration is invalid: cannot set mode to ${mode} in sidecar ingress tls`);
+    out.error(family, [...at, "mode"], `configuration is invalid: cannot set mode to ${mode} in sidecar ingress tls`);
   }
-  if (!isTlsProtocol(parseProtocol(stringAt(port.protocol)))) out.error(code, at, "server cannot have TLS settings for non HTTPS/TLS ports");
+  if (!isTlsProtocol(parseProtocol(stringAt(port.protocol)))) out.error(family, at, "server cannot have TLS settings for non HTTPS/TLS ports");
   validateServerTls(out, tls, at);
 }
 
@@ -126,27 +126,27 @@ function validateEgress(out: Issues, value: JsonValue | undefined, namespace: st
   for (const [i, item] of listeners.entries()) {
     const at = ["spec", "egress", i];
     if (!isObject(item)) {
-      out.error(CODE, at, "egress listener may not be null");
+      out.error(FAMILY, at, "egress listener may not be null");
       continue;
     }
     const port = objectAt(item.port);
     if (!port) {
       // One listener may omit the port (it catches everything else), and it must come last.
       if (catchAllFound) {
-        out.error(CODE, at, "sidecar: egress can have only one listener with empty port");
+        out.error(FAMILY, at, "sidecar: egress can have only one listener with empty port");
         continue;
       }
       if (i === listeners.length - 1) catchAllFound = true;
-      else out.error(CODE, at, "sidecar: the egress listener with empty port should be the last listener in the list");
+      else out.error(FAMILY, at, "sidecar: the egress listener with empty port should be the last listener in the list");
     } else {
-      if (numberAt(port.targetPort) > 0) out.error(WEBHOOK_CODES.port, [...at, "port", "targetPort"], "targetPort has no impact on Sidecars");
+      if (numberAt(port.targetPort) > 0) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "targetPort"], "targetPort has no impact on Sidecars");
       const bind = stringAt(item.bind);
       validateEgressPort(out, port, bind, stringAt(item.captureMode) || "DEFAULT", at);
       if (numberAt(port.number) === 0) {
-        if (sockets.has(bind)) out.error(CODE, [...at, "bind"], "sidecar: unix domain socket values for listeners must be unique");
+        if (sockets.has(bind)) out.error(FAMILY, [...at, "bind"], "sidecar: unix domain socket values for listeners must be unique");
         sockets.add(bind);
       } else {
-        if (ports.has(numberAt(port.number))) out.error(WEBHOOK_CODES.port, [...at, "port", "number"], "sidecar: ports on IP bound listeners must be unique");
+        if (ports.has(numberAt(port.number))) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "number"], "sidecar: ports on IP bound listeners must be unique");
         ports.add(numberAt(port.number));
       }
     }
@@ -162,24 +162,24 @@ function validateEgressPort(out: Issues, port: JsonObject, bind: string, capture
   // Port 0 means a unix domain socket listener.
   const name = stringAt(port.name);
   const nameErr = name !== "" ? checkPortName(name) : undefined;
-  if (nameErr) out.error(WEBHOOK_CODES.port, [...at, "port", "name"], nameErr);
+  if (nameErr) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "name"], nameErr);
   const protocolErr = checkProtocol(stringAt(port.protocol));
-  if (protocolErr) out.error(WEBHOOK_CODES.port, [...at, "port", "protocol"], protocolErr);
+  if (protocolErr) out.error(WEBHOOK_FAMILIES.port, [...at, "port", "protocol"], protocolErr);
   if (!bind.startsWith(UNIX_PREFIX)) {
-    out.error(WEBHOOK_CODES.port, [...at, "bind"], "sidecar: ports with 0 value must have a unix domain socket bind address");
+    out.error(WEBHOOK_FAMILIES.port, [...at, "bind"], "sidecar: ports with 0 value must have a unix domain socket bind address");
   } else {
     const err = checkUnixAddress(bind.slice(UNIX_PREFIX.length));
-    if (err) out.error(WEBHOOK_CODES.port, [...at, "bind"], err);
+    if (err) out.error(WEBHOOK_FAMILIES.port, [...at, "bind"], err);
   }
   if (captureMode !== "DEFAULT" && captureMode !== "NONE") {
-    out.error(CODE, [...at, "captureMode"], "sidecar: captureMode must be DEFAULT/NONE for unix domain socket listeners");
+    out.error(FAMILY, [...at, "captureMode"], "sidecar: captureMode must be DEFAULT/NONE for unix domain socket listeners");
   }
 }
 
 function validateEgressHosts(out: Issues, listener: JsonObject, at: FieldPath, namespace: string): void {
   const hosts = stringsAt(listener.hosts);
   if (hosts.length === 0) {
-    out.error(CODE, [...at, "hosts"], "sidecar: egress listener must contain at least one host");
+    out.error(FAMILY, [...at, "hosts"], "sidecar: egress listener must contain at least one host");
     return;
   }
   const byNamespace = new Map<string, Set<string>>();
@@ -192,13 +192,13 @@ function validateEgressHosts(out: Issues, listener: JsonObject, at: FieldPath, n
       const seen = byNamespace.get(ns) ?? new Set<string>();
       byNamespace.set(ns, seen);
       const duplicate = svc === "*" ? seen.size > 0 : seen.has(svc) || seen.has("*");
-      if (duplicate) out.warn(WEBHOOK_CODES.host, hAt, `duplicated egress host: ${hostname}`);
+      if (duplicate) out.warn(WEBHOOK_FAMILIES.host, hAt, `duplicated egress host: ${hostname}`);
       seen.add(svc);
     }
-    for (const err of checkNamespaceSlashHostname(hostname, false, false)) out.error(WEBHOOK_CODES.host, hAt, err);
+    for (const err of checkNamespaceSlashHostname(hostname, false, false)) out.error(WEBHOOK_FAMILIES.host, hAt, err);
   }
   if (byNamespace.get("*")?.has("*") && byNamespace.size !== 1) {
-    out.warn(WEBHOOK_CODES.host, [...at, "hosts"], "`*/*` host select all resources, no other hosts can be added");
+    out.warn(WEBHOOK_FAMILIES.host, [...at, "hosts"], "`*/*` host select all resources, no other hosts can be added");
   }
 }
 
@@ -207,19 +207,19 @@ function validateOutboundTrafficPolicy(out: Issues, value: JsonValue | undefined
   if (!policy) return;
   const mode = stringAt(policy.mode) || "REGISTRY_ONLY";
   if (mode === "ALLOW_ANY_DYNAMIC_DNS") {
-    out.error(CODE, [...path, "mode"], "sidecar: ALLOW_ANY_DYNAMIC_DNS mode is only supported in MeshConfig, not in Sidecar resource");
+    out.error(FAMILY, [...path, "mode"], "sidecar: ALLOW_ANY_DYNAMIC_DNS mode is only supported in MeshConfig, not in Sidecar resource");
   }
   const proxy = objectAt(policy.egressProxy);
   if (!proxy) return;
   const at = [...path, "egressProxy"];
   if (mode !== "ALLOW_ANY") {
-    out.error(CODE, at, "sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode");
+    out.error(FAMILY, at, "sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode");
     return;
   }
   const hostErr = checkFqdn(stringAt(proxy.host));
-  if (hostErr) out.error(WEBHOOK_CODES.host, [...at, "host"], hostErr);
+  if (hostErr) out.error(WEBHOOK_FAMILIES.host, [...at, "host"], hostErr);
   if (!isSet(proxy.port)) {
-    out.error(CODE, at, "sidecar: egress_proxy port must be non-nil");
+    out.error(FAMILY, at, "sidecar: egress_proxy port must be non-nil");
     return;
   }
   validateDestination(out, proxy, at);

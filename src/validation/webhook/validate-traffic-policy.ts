@@ -1,6 +1,6 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
 import { isObject, type JsonObject, type JsonValue } from "../../mesh/json.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { checkFqdn } from "./dns-names.ts";
 import { durationNanos, validateDuration } from "./durations.ts";
 import { checkIpAddress, checkPort } from "./ports.ts";
@@ -8,7 +8,7 @@ import { boolAt, isSet, listAt, numberAt, objectAt, stringAt } from "./read-spec
 import { validateClientTls } from "./validate-client-tls.ts";
 import type { Issues } from "./webhook-issues.ts";
 
-const CODE = WEBHOOK_CODES.trafficPolicy;
+const FAMILY = WEBHOOK_FAMILIES.trafficPolicy;
 
 /** `validateTrafficPolicy`: a DestinationRule's (or a subset's) traffic policy at `path`. */
 export function validateTrafficPolicy(out: Issues, value: JsonValue | undefined, path: FieldPath, namespace: string): void {
@@ -16,11 +16,11 @@ export function validateTrafficPolicy(out: Issues, value: JsonValue | undefined,
   if (!policy) return;
   const fields = ["outlierDetection", "connectionPool", "loadBalancer", "tls", "portLevelSettings", "tunnel", "proxyProtocol"];
   if (!fields.some((f) => f === "portLevelSettings" ? listAt(policy[f]).length > 0 : isSet(policy[f]))) {
-    out.error(CODE, path, "traffic policy must have at least one field");
+    out.error(FAMILY, path, "traffic policy must have at least one field");
     return;
   }
   if (isSet(policy.tunnel) && isSet(policy.proxyProtocol)) {
-    out.error(CODE, path, "tunnel and proxyProtocol must not be set together");
+    out.error(FAMILY, path, "tunnel and proxyProtocol must not be set together");
     return;
   }
   validateOutlierDetection(out, policy.outlierDetection, [...path, "outlierDetection"]);
@@ -35,12 +35,12 @@ function validatePortLevelSettings(out: Issues, value: JsonValue | undefined, pa
   for (const [i, item] of listAt(value).entries()) {
     const at = [...path, i];
     if (!isObject(item)) {
-      out.error(CODE, at, "traffic policy may not be null");
+      out.error(FAMILY, at, "traffic policy may not be null");
       continue;
     }
-    if (!isSet(item.port)) out.error(CODE, at, "portTrafficPolicy must have valid port");
+    if (!isSet(item.port)) out.error(FAMILY, at, "portTrafficPolicy must have valid port");
     if (!["outlierDetection", "connectionPool", "loadBalancer", "tls"].some((f) => isSet(item[f]))) {
-      out.error(CODE, at, "port traffic policy must have at least one field");
+      out.error(FAMILY, at, "port traffic policy must have at least one field");
       continue;
     }
     validateOutlierDetection(out, item.outlierDetection, [...at, "outlierDetection"]);
@@ -55,14 +55,14 @@ function validateTunnel(out: Issues, value: JsonValue | undefined, path: FieldPa
   if (!tunnel) return;
   const protocol = stringAt(tunnel.protocol);
   if (protocol !== "" && protocol !== "CONNECT" && protocol !== "POST") {
-    out.error(CODE, [...path, "protocol"], `tunnel protocol must be "CONNECT" or "POST"`);
+    out.error(FAMILY, [...path, "protocol"], `tunnel protocol must be "CONNECT" or "POST"`);
   }
   const host = stringAt(tunnel.targetHost);
   const fqdnErr = checkFqdn(host);
   const ipErr = checkIpAddress(host);
-  if (fqdnErr && ipErr) out.error(CODE, [...path, "targetHost"], `tunnel target host must be valid FQDN or IP address: ${fqdnErr}; ${ipErr}`);
+  if (fqdnErr && ipErr) out.error(FAMILY, [...path, "targetHost"], `tunnel target host must be valid FQDN or IP address: ${fqdnErr}; ${ipErr}`);
   const portErr = checkPort(numberAt(tunnel.targetPort));
-  if (portErr) out.error(CODE, [...path, "targetPort"], `tunnel target port is invalid: ${portErr}`);
+  if (portErr) out.error(FAMILY, [...path, "targetPort"], `tunnel target port is invalid: ${portErr}`);
 }
 
 function checkPercent(value: JsonValue | undefined): string | undefined {
@@ -76,17 +76,17 @@ function validateOutlierDetection(out: Issues, value: JsonValue | undefined, pat
   if (!outlier) return;
   validateDuration(out, outlier.baseEjectionTime, [...path, "baseEjectionTime"]);
   if (numberAt(outlier.consecutiveErrors) !== 0) {
-    out.warn(CODE, [...path, "consecutiveErrors"],
+    out.warn(FAMILY, [...path, "consecutiveErrors"],
       "outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead");
   }
   if (!boolAt(outlier.splitExternalLocalOriginErrors) && numberAt(outlier.consecutiveLocalOriginFailures) > 0) {
-    out.error(CODE, [...path, "consecutiveLocalOriginFailures"],
+    out.error(FAMILY, [...path, "consecutiveLocalOriginFailures"],
       "outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false");
   }
   validateDuration(out, outlier.interval, [...path, "interval"]);
   for (const field of ["maxEjectionPercent", "minHealthPercent"] as const) {
     const err = checkPercent(outlier[field]);
-    if (err) out.error(CODE, [...path, field], err);
+    if (err) out.error(FAMILY, [...path, field], err);
   }
 }
 
@@ -97,7 +97,7 @@ export function validateConnectionPool(out: Issues, value: JsonValue | undefined
   const http = objectAt(pool.http);
   const tcp = objectAt(pool.tcp);
   if (!http && !tcp) {
-    out.error(CODE, path, "connection pool must have at least one field");
+    out.error(FAMILY, path, "connection pool must have at least one field");
     return;
   }
   if (http) validateHttpPool(out, http, [...path, "http"]);
@@ -112,23 +112,23 @@ function validateHttpPool(out: Issues, http: JsonObject, at: FieldPath): void {
     ["maxRetries", "max retries must be non-negative"],
     ["maxConcurrentStreams", "max concurrent streams must be non-negative"],
   ];
-  for (const [field, message] of nonNegative) if (numberAt(http[field]) < 0) out.error(CODE, [...at, field], message);
+  for (const [field, message] of nonNegative) if (numberAt(http[field]) < 0) out.error(FAMILY, [...at, field], message);
   validateDuration(out, http.idleTimeout, [...at, "idleTimeout"]);
   if (http.h2UpgradePolicy === "UPGRADE" && boolAt(http.useClientProtocol)) {
-    out.error(CODE, [...at, "useClientProtocol"], "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
+    out.error(FAMILY, [...at, "useClientProtocol"], "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
   }
   const keepAlive = objectAt(http.http2KeepAlive);
   if (keepAlive) {
     const kaAt = [...at, "http2KeepAlive"];
-    if (!isSet(keepAlive.interval)) out.error(CODE, kaAt, "http2 keepalive interval is required");
-    if (!isSet(keepAlive.timeout)) out.error(CODE, kaAt, "http2 keepalive timeout is required");
+    if (!isSet(keepAlive.interval)) out.error(FAMILY, kaAt, "http2 keepalive interval is required");
+    if (!isSet(keepAlive.timeout)) out.error(FAMILY, kaAt, "http2 keepalive timeout is required");
     validateDuration(out, keepAlive.interval, [...kaAt, "interval"]);
     validateDuration(out, keepAlive.timeout, [...kaAt, "timeout"]);
   }
 }
 
 function validateTcpPool(out: Issues, tcp: JsonObject, at: FieldPath): void {
-  if (numberAt(tcp.maxConnections) < 0) out.error(CODE, [...at, "maxConnections"], "max connections must be non-negative");
+  if (numberAt(tcp.maxConnections) < 0) out.error(FAMILY, [...at, "maxConnections"], "max connections must be non-negative");
   validateDuration(out, tcp.connectTimeout, [...at, "connectTimeout"]);
   validateDuration(out, tcp.maxConnectionDuration, [...at, "maxConnectionDuration"]);
   // An idle timeout under 1ms (`0s`) turns the timeout off, so it is allowed.
@@ -158,20 +158,20 @@ function validateLoadBalancer(out: Issues, value: JsonValue | undefined, path: F
   const hash = objectAt(lb.consistentHash);
   if (hash) validateConsistentHash(out, hash, [...path, "consistentHash"]);
   if (isSet(lb.localityLbSetting) && isSet(lb.zoneAwareLbSetting)) {
-    out.error(CODE, path, "only one of localityLbSetting and zoneAwareLbSetting can be set");
+    out.error(FAMILY, path, "only one of localityLbSetting and zoneAwareLbSetting can be set");
   }
   validateLocalityLbSetting(out, lb.localityLbSetting, [...path, "localityLbSetting"], hasOutlierDetection);
   validateDuration(out, lb.warmupDurationSecs, [...path, "warmupDurationSecs"]);
   const warmup = objectAt(lb.warmup);
   if (warmup) {
     const at = [...path, "warmup"];
-    if (!isSet(warmup.duration)) out.error(CODE, at, "duration is required");
+    if (!isSet(warmup.duration)) out.error(FAMILY, at, "duration is required");
     else validateDuration(out, warmup.duration, [...at, "duration"]);
     if (numberAt(warmup.minimumPercent) > 100) {
-      out.error(CODE, [...at, "minimumPercent"], "minimumPercent value should be less than or equal to 100");
+      out.error(FAMILY, [...at, "minimumPercent"], "minimumPercent value should be less than or equal to 100");
     }
     if (isSet(warmup.aggression) && numberAt(warmup.aggression) <= 0) {
-      out.error(CODE, [...at, "aggression"], "aggression should be greater than 0");
+      out.error(FAMILY, [...at, "aggression"], "aggression should be greater than 0");
     }
   }
 }
@@ -179,29 +179,29 @@ function validateLoadBalancer(out: Issues, value: JsonValue | undefined, path: F
 function validateConsistentHash(out: Issues, hash: JsonObject, at: FieldPath): void {
   const cookie = objectAt(hash.httpCookie);
   if (cookie) {
-    if (stringAt(cookie.name) === "") out.error(CODE, [...at, "httpCookie"], "name required for HttpCookie");
+    if (stringAt(cookie.name) === "") out.error(FAMILY, [...at, "httpCookie"], "name required for HttpCookie");
     const names = new Set<string>();
     for (const [i, attr] of listAt(cookie.attributes).entries()) {
       const name = stringAt(objectAt(attr)?.name);
-      if (name === "") out.error(CODE, [...at, "httpCookie", "attributes", i], "cookie attribute name cannot be empty");
-      else if (names.has(name)) out.error(CODE, [...at, "httpCookie", "attributes", i], `duplicate cookie attribute name: ${name}`);
+      if (name === "") out.error(FAMILY, [...at, "httpCookie", "attributes", i], "cookie attribute name cannot be empty");
+      else if (names.has(name)) out.error(FAMILY, [...at, "httpCookie", "attributes", i], `duplicate cookie attribute name: ${name}`);
       names.add(name);
     }
   }
   const ringSize = numberAt(hash.minimumRingSize);
   if (ringSize !== 0) {
-    out.warn(CODE, [...at, "minimumRingSize"], "consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead");
+    out.warn(FAMILY, [...at, "minimumRingSize"], "consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead");
     if (isSet(hash.maglev) || isSet(hash.ringHash)) {
-      out.error(CODE, [...at, "minimumRingSize"], "only one of MinimumRingSize or Maglev/Ringhash can be specified");
+      out.error(FAMILY, [...at, "minimumRingSize"], "only one of MinimumRingSize or Maglev/Ringhash can be specified");
     }
   }
   const maglev = objectAt(hash.maglev);
   if (maglev) {
     const size = numberAt(maglev.tableSize);
     const sizeAt = [...at, "maglev", "tableSize"];
-    if (size === 0) out.error(CODE, sizeAt, "tableSize must be set for maglev");
-    if (size >= MAGLEV_MAX) out.error(CODE, sizeAt, "tableSize must be less than 5000011 for maglev");
-    if (!isPrime(size)) out.error(CODE, sizeAt, "tableSize must be a prime number for maglev");
+    if (size === 0) out.error(FAMILY, sizeAt, "tableSize must be set for maglev");
+    if (size >= MAGLEV_MAX) out.error(FAMILY, sizeAt, "tableSize must be less than 5000011 for maglev");
+    if (!isPrime(size)) out.error(FAMILY, sizeAt, "tableSize must be a prime number for maglev");
   }
 }
 
@@ -215,13 +215,13 @@ function validateLocalityLbSetting(out: Issues, value: JsonValue | undefined, pa
   const failover = listAt(lb.failover);
   const priority = listAt(lb.failoverPriority);
   if (distribute.length > 0 && failover.length > 0) {
-    out.error(CODE, path, "can not simultaneously specify 'distribute' and 'failover'");
+    out.error(FAMILY, path, "can not simultaneously specify 'distribute' and 'failover'");
     return;
   }
   if (failover.length > 0) {
     const label = priority.find((p) => typeof p === "string" && TOPOLOGY_LABELS.has(p));
     if (typeof label === "string") {
-      out.error(CODE, [...path, "failoverPriority"], `can not simultaneously set 'failover' and topology label '${label}' in 'failover_priority'`);
+      out.error(FAMILY, [...path, "failoverPriority"], `can not simultaneously set 'failover' and topology label '${label}' in 'failover_priority'`);
       return;
     }
   }
@@ -234,30 +234,30 @@ function validateLocalityLbSetting(out: Issues, value: JsonValue | undefined, pa
     for (const [, w] of weights) {
       const weight = numberAt(w);
       if (weight <= 0 || weight > 100) {
-        out.error(CODE, [...path, "distribute", i, "to"], "locality weight must be in range [1, 100]");
+        out.error(FAMILY, [...path, "distribute", i, "to"], "locality weight must be in range [1, 100]");
         return;
       }
       total += weight;
     }
     if (total !== 100) {
-      out.error(CODE, [...path, "distribute", i, "to"], `total locality weight ${total} != 100`);
+      out.error(FAMILY, [...path, "distribute", i, "to"], `total locality weight ${total} != 100`);
       return;
     }
     const err = checkLocalities(weights.map(([loc]) => loc));
-    if (err) out.error(CODE, [...path, "distribute", i, "to"], err);
+    if (err) out.error(FAMILY, [...path, "distribute", i, "to"], err);
   }
   const sourceErr = checkLocalities(sources);
-  if (sourceErr) out.error(CODE, [...path, "distribute"], sourceErr);
+  if (sourceErr) out.error(FAMILY, [...path, "distribute"], sourceErr);
   if ((failover.length > 0 || priority.length > 0) && !hasOutlierDetection) {
-    out.warn(CODE, path, "outlier detection policy must be provided for failover");
+    out.warn(FAMILY, path, "outlier detection policy must be provided for failover");
   }
   for (const [i, item] of failover.entries()) {
     const from = stringAt(objectAt(item)?.from);
     const to = stringAt(objectAt(item)?.to);
     const at = [...path, "failover", i];
-    if (from === to) out.error(CODE, at, "locality lb failover settings must specify different regions");
-    if (from.includes("/") || to.includes("/")) out.error(CODE, at, "locality lb failover only specify region");
-    if (from.includes("*") || to.includes("*")) out.error(CODE, at, "locality lb failover region should not contain '*' wildcard");
+    if (from === to) out.error(FAMILY, at, "locality lb failover settings must specify different regions");
+    if (from.includes("/") || to.includes("/")) out.error(FAMILY, at, "locality lb failover only specify region");
+    if (from.includes("*") || to.includes("*")) out.error(FAMILY, at, "locality lb failover region should not contain '*' wildcard");
   }
 }
 

@@ -1,7 +1,7 @@
 import { hostsMatch } from "../../mesh/hosts.ts";
 import { isObject } from "../../mesh/json.ts";
 import type { Resource } from "../../mesh/resource.ts";
-import { WEBHOOK_CODES } from "./codes.ts";
+import { WEBHOOK_FAMILIES } from "./webhook-families.ts";
 import { checkGatewayVirtualServiceHost, checkWildcardDomain, isIpAddress } from "./dns-names.ts";
 import { validateExportTo } from "./export-to.ts";
 import { isJwtClaimRoute } from "./headers.ts";
@@ -24,10 +24,10 @@ export function validateVirtualService(out: Issues, resource: Resource): void {
   const isDelegate = !hasItems(spec.hosts);
 
   if (isDelegate) {
-    const code = WEBHOOK_CODES.gatewayRef;
-    if (hasItems(spec.gateways)) out.error(code, ["spec", "gateways"], "delegate virtual service must have no gateways specified");
-    if (hasItems(spec.tls)) out.error(code, ["spec", "tls"], "delegate virtual service must have no tls route specified");
-    if (hasItems(spec.tcp)) out.error(code, ["spec", "tcp"], "delegate virtual service must have no tcp route specified");
+    const family = WEBHOOK_FAMILIES.gatewayRef;
+    if (hasItems(spec.gateways)) out.error(family, ["spec", "gateways"], "delegate virtual service must have no gateways specified");
+    if (hasItems(spec.tls)) out.error(family, ["spec", "tls"], "delegate virtual service must have no tls route specified");
+    if (hasItems(spec.tcp)) out.error(family, ["spec", "tcp"], "delegate virtual service must have no tcp route specified");
   }
   if (hasItems(spec.gateways)) validateGatewayNames(out, spec.gateways, ["spec", "gateways"], gatewaySemantics);
   const appliesToGateway = gateways.length > 0 && !gateways.includes(MESH_GATEWAY);
@@ -35,10 +35,10 @@ export function validateVirtualService(out: Issues, resource: Resource): void {
   validateHosts(out, hosts, appliesToGateway, hasSniHosts(resource));
 
   if (!hasItems(spec.http) && !hasItems(spec.tcp) && !hasItems(spec.tls)) {
-    out.error(WEBHOOK_CODES.route, ["spec"], "http, tcp or tls must be provided in virtual service");
+    out.error(WEBHOOK_FAMILIES.route, ["spec"], "http, tcp or tls must be provided in virtual service");
   }
   for (const [i, route] of listAt(spec.http).entries()) {
-    if (!isObject(route)) out.error(WEBHOOK_CODES.route, ["spec", "http", i], "http route may not be null");
+    if (!isObject(route)) out.error(WEBHOOK_FAMILIES.route, ["spec", "http", i], "http route may not be null");
     else validateHttpRoute(out, route, ["spec", "http", i], { inDelegate: isDelegate, gatewaySemantics });
   }
   const l4 = { hosts: hosts.map(([, h]) => h), sniAsGateway: !gateways.includes(MESH_GATEWAY), gatewaySemantics };
@@ -58,7 +58,7 @@ function validateJwtClaimRoutes(out: Issues, resource: Resource, gateways: reado
       for (const field of ["headers", "withoutHeaders"] as const) {
         for (const key of Object.keys(objectAt(objectAt(match)?.[field]) ?? {})) {
           if (!isJwtClaimRoute(key)) continue;
-          out.error(WEBHOOK_CODES.match, ["spec", "http", i, "match", j, field, key],
+          out.error(WEBHOOK_FAMILIES.match, ["spec", "http", i, "match", j, field, key],
             `JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(" ")}]`);
         }
       }
@@ -76,11 +76,11 @@ function validateHosts(out: Issues, hosts: readonly [number, string][], appliesT
     const err = appliesToGateway ? checkGatewayVirtualServiceHost(sni, host) : checkWildcardDomain(host);
     if (err) {
       if (!isIpAddress(host)) {
-        out.error(WEBHOOK_CODES.host, ["spec", "hosts", i], err);
+        out.error(WEBHOOK_FAMILIES.host, ["spec", "hosts", i], err);
         allValid = false;
       }
     } else if (!appliesToGateway && host === "*") {
-      out.error(WEBHOOK_CODES.host, ["spec", "hosts", i], "wildcard host * is not allowed for virtual services bound to the mesh gateway");
+      out.error(WEBHOOK_FAMILIES.host, ["spec", "hosts", i], "wildcard host * is not allowed for virtual services bound to the mesh gateway");
       allValid = false;
     }
   }
@@ -88,7 +88,7 @@ function validateHosts(out: Issues, hosts: readonly [number, string][], appliesT
   // Duplicates include overlapping wildcards: `*.foo.com` and `*.com` claim the same names.
   for (const [a, [, first]] of hosts.entries()) {
     for (const [j, second] of hosts.slice(a + 1)) {
-      if (hostsMatch(first, second)) out.error(WEBHOOK_CODES.host, ["spec", "hosts", j], `duplicate hosts in virtual service: ${first} & ${second}`);
+      if (hostsMatch(first, second)) out.error(WEBHOOK_FAMILIES.host, ["spec", "hosts", j], `duplicate hosts in virtual service: ${first} & ${second}`);
     }
   }
 }

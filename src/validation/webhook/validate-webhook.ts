@@ -1,5 +1,5 @@
 import type { Resource } from "../../mesh/resource.ts";
-import { findingAt, type Finding } from "../../review/finding.ts";
+import { findingAt, type Finding, type FindingInput } from "../../review/finding.ts";
 import { validateAuthorizationPolicy } from "./validate-authorization-policy.ts";
 import { validateDestinationRule } from "./validate-destination-rule.ts";
 import { validateGateway } from "./validate-gateway.ts";
@@ -10,7 +10,8 @@ import { validateServiceEntry } from "./validate-service-entry.ts";
 import { validateSidecar } from "./validate-sidecar.ts";
 import { validateVirtualService } from "./validate-virtual-service.ts";
 import { validateWorkloadEntryResource } from "./validate-workload-entry.ts";
-import { collectIssues, type Issues } from "./webhook-issues.ts";
+import type { WebhookFamily } from "./webhook-families.ts";
+import { collectIssues, type Issues, type WebhookIssue } from "./webhook-issues.ts";
 
 type KindValidator = (out: Issues, resource: Resource) => void;
 
@@ -30,18 +31,29 @@ const VALIDATORS: Readonly<Record<string, KindValidator>> = {
   "AuthorizationPolicy.security.istio.io": validateAuthorizationPolicy,
 };
 
+/** A webhook finding: Istio's code, plus the family of rule it comes from (webhook-families.ts). */
+export type WebhookFinding = Finding & { readonly family: WebhookFamily };
+
 /**
- * Istio's admission-webhook rules that the CRD schema cannot express, as findings on the exact field.
- * The unreachable-rule warnings `ValidateVirtualService` also returns are left to the
- * `schema.ValidationAnalyzer.VirtualService` analyzer, which reports them as istioctl does (IST0130/IST0131).
+ * Istio's admission-webhook rules that the CRD schema cannot express, as findings on the exact field,
+ * reported as `istioctl analyze` reports them (`schema.ValidationAnalyzer.<Kind>`, analyzers.md): each
+ * error as IST0106 "Schema validation error: %v", each warning as IST0133 "Schema validation
+ * warning: %v" (msg/messages.yaml). The unreachable-rule warnings `ValidateVirtualService` also returns
+ * are left to the `schema.ValidationAnalyzer.VirtualService` analyzer, which reports them as istioctl
+ * does (IST0130/IST0131).
  */
-export function validateWebhook(resource: Resource): Finding[] {
+export function validateWebhook(resource: Resource): WebhookFinding[] {
   const validate = VALIDATORS[resource.key];
   if (!validate) return [];
   const out = collectIssues();
   const proceed = validateMetadata(out, resource);
   if (proceed) validate(out, resource);
-  const rule = `webhook.${resource.kind}`;
-  return out.list.map((issue) =>
-    findingAt(resource, issue.path, { code: issue.code, rule, severity: issue.severity, message: issue.message }));
+  const rule = `schema.ValidationAnalyzer.${resource.kind}`;
+  return out.list.map((issue) => ({ ...findingAt(resource, issue.path, findingInput(issue, rule)), family: issue.family }));
+}
+
+function findingInput(issue: WebhookIssue, rule: string): FindingInput {
+  return issue.severity === "error"
+    ? { code: "IST0106", rule, severity: "error", message: `Schema validation error: ${issue.message}` }
+    : { code: "IST0133", rule, severity: "warning", message: `Schema validation warning: ${issue.message}` };
 }

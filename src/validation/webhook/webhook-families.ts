@@ -1,51 +1,52 @@
 /**
- * Stable codes of the Istio admission-webhook rules, one per rule family (validation.md in the shared
- * reference). Istio itself reports all of them as IST0106/IST0133; meshgate gives each family its own
- * code so a team can act on, or suppress, one kind of mistake. Never renumber: codes are a contract.
+ * The families of Istio's admission-webhook rules (validation.md in the shared reference). Istio reports
+ * every one of them as IST0106 (error) or IST0133 (warning), and so does meshgate, so that
+ * `analyze-suppress: IST0106` works as with istioctl; the family is kept beside the code (`family` in a
+ * finding) so a team can still sort or filter one kind of mistake. Never rename: families are data.
  */
-export const WEBHOOK_CODES = {
+export const WEBHOOK_FAMILIES = {
   /** Annotations the webhook refuses (`istio.io/dry-run` misuse, internal annotations). */
-  metadata: "MG3001",
+  metadata: "metadata",
   /** Host names: FQDN, wildcard and partial-wildcard rules, `namespace/host` forms, duplicate hosts. */
-  host: "MG3002",
+  host: "host",
   /** Port numbers, port names, protocols, duplicated ports, bind addresses and unix sockets. */
-  port: "MG3003",
+  port: "port",
   /** Route destinations and weights: negative weights, all-zero weights, missing or wildcard destinations. */
-  weight: "MG3004",
+  weight: "weight",
   /** Durations: Go syntax, at least 1ms, millisecond (or second) precision. */
-  duration: "MG3005",
+  duration: "duration",
   /** Header names and values, string matches (empty prefix, regex), JWT-claim routing, match sources. */
-  match: "MG3006",
+  match: "match",
   /** Labels, subset names and workload selectors. */
-  selector: "MG3007",
+  selector: "selector",
   /** TLS settings of DestinationRules, Gateway servers and Sidecar ingress listeners. */
-  tls: "MG3008",
+  tls: "tls",
   /** `exportTo` entries. */
-  exportTo: "MG3009",
+  exportTo: "export-to",
   /** VirtualService gateway references and delegate VirtualService rules. */
-  gatewayRef: "MG3010",
+  gatewayRef: "gateway-ref",
   /** Route structure: route/redirect/directResponse/delegate, rewrite, retries, fault, mirrors, CORS, TLS/TCP routes. */
-  route: "MG3011",
+  route: "route",
   /** Traffic policies: connection pool, outlier detection, load balancer, locality, tunnel, port-level settings. */
-  trafficPolicy: "MG3012",
+  trafficPolicy: "traffic-policy",
   /** ServiceEntry resolution, endpoints and addresses. */
-  serviceEntry: "MG3013",
+  serviceEntry: "service-entry",
   /** Sidecar listeners and outbound traffic policy. */
-  sidecar: "MG3014",
+  sidecar: "sidecar",
   /** PeerAuthentication port-level mTLS. */
-  peerAuthentication: "MG3015",
+  peerAuthentication: "peer-authentication",
   /** RequestAuthentication JWT rules (issuer, jwksUri, token locations, claim-to-header). */
-  jwt: "MG3016",
+  jwt: "jwt",
   /** Policy attachment: selector versus targetRef(s), and what a targetRef may name. */
-  policyTarget: "MG3017",
+  policyTarget: "policy-target",
   /** AuthorizationPolicy action, provider and rule structure. */
-  authorization: "MG3018",
+  authorization: "authorization",
   /** AuthorizationPolicy values: service accounts, IP blocks, ports, paths, conditions. */
-  authorizationValue: "MG3019",
+  authorizationValue: "authorization-value",
   /** Gateway servers: hosts, required TLS, protocol versus TLS. */
-  gatewayServer: "MG3020",
+  gatewayServer: "gateway-server",
   /** WorkloadEntry (and ServiceEntry endpoint) addresses and ports. */
-  workloadEntry: "MG3021",
+  workloadEntry: "workload-entry",
 } as const;
 
-export type WebhookCode = (typeof WEBHOOK_CODES)[keyof typeof WEBHOOK_CODES];
+export type WebhookFamily = (typeof WEBHOOK_FAMILIES)[keyof typeof WEBHOOK_FAMILIES];

@@ -1,9 +1,9 @@
 import type { FieldPath } from "../../mesh/field-path.ts";
-import type { WebhookCode } from "./codes.ts";
+import type { WebhookFamily } from "./webhook-families.ts";
 
 /** One message of Istio's webhook, kept with the field it is about. Istio's warnings stay warnings. */
 export interface WebhookIssue {
-  readonly code: WebhookCode;
+  readonly family: WebhookFamily;
   readonly severity: "error" | "warning";
   readonly message: string;
   readonly path: FieldPath;
@@ -14,16 +14,16 @@ export interface WebhookIssue {
  * they walk the spec; collecting into one list keeps that order and keeps each helper small.
  */
 export interface Issues {
-  error(code: WebhookCode, path: FieldPath, message: string): void;
-  warn(code: WebhookCode, path: FieldPath, message: string): void;
+  error(family: WebhookFamily, path: FieldPath, message: string): void;
+  warn(family: WebhookFamily, path: FieldPath, message: string): void;
   readonly list: readonly WebhookIssue[];
 }
 
 export function collectIssues(): Issues {
   const list: WebhookIssue[] = [];
   return {
-    error: (code, path, message) => void list.push({ code, severity: "error", message, path }),
-    warn: (code, path, message) => void list.push({ code, severity: "warning", message, path }),
+    error: (family, path, message) => void list.push({ family, severity: "error", message, path }),
+    warn: (family, path, message) => void list.push({ family, severity: "warning", message, path }),
     list,
   };
 }
