@@ -1,11 +1,12 @@
 import { buildConfigSet, type ConfigSet } from "../mesh/config-set.ts";
 import { defaultResources } from "../mesh/default-resources.ts";
+import { LineCounter } from "yaml";
 import { isObject } from "../mesh/json.ts";
 import { DEFAULT_MESH_CONFIG, type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
 import type { ParseLimits } from "../mesh/parse-limits.ts";
-import { type ParsedFile, parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
+import { type ParsedFile, parseDocuments, type SourceFile, type Yaml11Boolean } from "../mesh/parse-documents.ts";
+import { parseYamlDocuments } from "../mesh/parse-yaml-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
-import { parse as parseYaml } from "yaml";
 import type { Analyzer } from "../validation/analyzer.ts";
 import { duplicateResourceAnalyzer } from "../validation/duplicate-resource-analyzer.ts";
 import { ISTIO_ANALYZERS } from "../validation/analyzers/istio-analyzers.ts";
@@ -15,7 +16,7 @@ import { validateWebhook } from "../validation/webhook/validate-webhook.ts";
 import { evaluatePolicies, type PolicyResult } from "../policy/evaluate-policies.ts";
 import type { MeshgateConfig } from "../policy/read-meshgate-config.ts";
 import type { Policy } from "../policy/policy.ts";
-import type { Finding } from "./finding.ts";
+import { type Finding, findingAt } from "./finding.ts";
 import { sortFindings } from "./sort-findings.ts";
 import { suppressFindings } from "./suppress-findings.ts";
 
@@ -68,15 +69,20 @@ export function parseFile(file: SourceFile, options: CheckOptions): ParsedFile {
 export function checkParsed(files: readonly ParsedFile[], options: CheckOptions = {}): CheckResult {
   const findings: Finding[] = files.flatMap((f) => f.findings);
   const resources: Resource[] = files.flatMap((f) => f.resources);
-  const meshConfig = options.meshConfig ?? meshConfigFromSet(resources) ?? DEFAULT_MESH_CONFIG;
+  const fromSet = readMeshConfigMap(resources);
+  findings.push(...fromSet.findings);
+  const meshConfig = options.meshConfig ?? fromSet.meshConfig ?? DEFAULT_MESH_CONFIG;
   const set = buildConfigSet([...resources, ...defaultResources(meshConfig)], meshConfig, options.now);
+  const explain = yaml11Explainer(files.flatMap((f) => f.yaml11Booleans ?? []));
   for (const resource of set.resources) {
     if (resource.synthetic) continue;
     const schema = validateSchema(resource);
     // The CRD's CEL rules and Istio's webhook often reject the same mistake; kubectl shows whichever
-    // layer answers first, so one finding per line is the honest count.
-    const schemaLines = new Set(schema.filter((f) => f.severity === "error").map((f) => f.line));
-    findings.push(...schema, ...validateWebhook(resource).filter((f) => f.severity !== "error" || !schemaLines.has(f.line)));
+    // layer answers first, so one error per field is the honest count. Errors on other fields of the
+    // same line (`{a: -1, b: 200}`) are separate mistakes and all stay.
+    const schemaPaths = new Set(schema.filter((f) => f.severity === "error").map((f) => f.path ?? ""));
+    const webhook = validateWebhook(resource).filter((f) => f.severity !== "error" || !schemaPaths.has(f.path ?? ""));
+    findings.push(...schema.map(explain), ...webhook.map(explain));
   }
   for (const analyzer of options.analyzers ?? ALL_ANALYZERS) findings.push(...analyzer.analyze(set));
   let policies: PolicyResult[] = [];
@@ -96,14 +102,58 @@ export function checkParsed(files: readonly ParsedFile[], options: CheckOptions 
   return { findings: sortFindings(suppressFindings(findings, set)), set, files: files.length, policies };
 }
 
-/** Istio keeps its MeshConfig in the `istio` ConfigMap of the root namespace, under `data.mesh`. */
-function meshConfigFromSet(resources: readonly Resource[]): MeshConfig | undefined {
+/**
+ * A finding on a field whose value was a plain `yes`/`no`/`on`/`off`/`y`/`n` says so: kubectl reads
+ * those as booleans (go-yaml v2), so the API server rejects them where a string belongs, and a user
+ * who sees only "must be of type string" looks at a value that seems to be one.
+ */
+function yaml11Explainer(words: readonly Yaml11Boolean[]): (finding: Finding) => Finding {
+  if (words.length === 0) return (finding) => finding;
+  const byPosition = new Map(words.map((w) => [`${w.file}\u0000${w.line}\u0000${w.column}`, w]));
+  return (finding) => {
+    const at = byPosition.get(`${finding.file}\u0000${finding.line}\u0000${finding.column}`);
+    if (!at) return finding;
+    return { ...finding, message: `${finding.message} (\`${at.word}\` is read as the boolean ${at.value} by kubectl, as in YAML 1.1; quote it: "${at.word}")` };
+  };
+}
+
+interface MeshConfigMap {
+  readonly meshConfig?: MeshConfig;
+  readonly findings: Finding[];
+}
+
+/**
+ * Istio keeps its MeshConfig in the `istio` ConfigMap of the root namespace, under `data.mesh`. A text
+ * there that is not a MeshConfig is reported on `data.mesh` (istiod could not load it either), and the
+ * checks go on with Istio's defaults, as `--mesh-config` with the same text would refuse to.
+ */
+function readMeshConfigMap(resources: readonly Resource[]): MeshConfigMap {
   const cm = resources.find((r) => r.key === "ConfigMap" && r.name === "istio" && (r.namespace === "istio-system" || r.namespace === ""));
   const data = cm?.body.data;
-  if (!isObject(data) || typeof data.mesh !== "string") return undefined;
-  try {
-    return readMeshConfig(parseYaml(data.mesh));
-  } catch {
-    return undefined;
+  if (!cm || !isObject(data) || typeof data.mesh !== "string") return { findings: [] };
+  const problem = (why: string): MeshConfigMap => ({
+    findings: [findingAt(cm, ["data", "mesh"], {
+      code: "MG1014",
+      rule: "meshgate.MeshConfig",
+      severity: "error",
+      message: `data.mesh is not a valid MeshConfig: ${why}; istiod cannot load it, and meshgate checks with Istio's defaults instead.`,
+    })],
+  });
+  // Istio reads it with sigs.k8s.io/yaml, as kubectl reads manifests.
+  const lineCounter = new LineCounter();
+  const [doc] = parseYamlDocuments(data.mesh, { lineCounter, prettyErrors: false });
+  const error = doc?.errors[0];
+  if (error) {
+    const { line } = lineCounter.linePos(error.pos[0]);
+    return problem(`line ${line} of it: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`);
   }
+  let value: unknown;
+  try {
+    value = doc?.toJS({ maxAliasCount: 100 });
+  } catch (thrown) {
+    return problem(thrown instanceof Error ? thrown.message : String(thrown));
+  }
+  if (value === null || value === undefined) return { findings: [] }; // empty: Istio's defaults
+  if (!isObject(value)) return problem(`it is ${Array.isArray(value) ? "a list" : `a ${typeof value}`}, not a mapping`);
+  return { meshConfig: readMeshConfig(value), findings: [] };
 }
