@@ -1,157 +1,141 @@
 import type { ConfigSet } from "../mesh/config-set.ts";
-import { isObject, type JsonObject, type JsonValue, readArray, readString, readStringMap } from "../mesh/json.ts";
 import type { Resource } from "../mesh/resource.ts";
 import { listWorkloads, selectorMatches, type Workload } from "../mesh/workloads.ts";
-import { matchAuthzValue, sampleForPattern } from "./match-authz-value.ts";
+import { type AccessDescription, type AccessVerdict, type Decision, describeAccessChanges } from "./authz-describe-changes.ts";
+import { type AccessProbe, authzPolicyMatches } from "./authz-match.ts";
+import { authzProbes, type Phrase, prose, type WorkloadProbes } from "./authz-probes.ts";
+import { type AuthzPolicy, readAuthzPolicy } from "./authz-rules.ts";
 
-/** A caller and a request, concrete enough to evaluate every policy against. */
-export interface AccessProbe {
-  readonly caller: string;
-  readonly principal?: string;
-  readonly namespace?: string;
-  readonly method: string;
-  readonly path: string;
+export type { AccessProbe } from "./authz-match.ts";
+export type { AccessVerdict } from "./authz-describe-changes.ts";
+export type { Phrase, Words } from "./authz-probes.ts";
+
+export interface ProbeVerdict extends Decision {
+  readonly probe: AccessProbe;
+  readonly cell: readonly number[];
+  /** The policy that decided (`namespace/name`), if one did. */
+  readonly policy?: string;
 }
-
-export type AccessVerdict = "allow" | "deny";
 
 export interface WorkloadAccess {
   readonly namespace: string;
   readonly workload: string;
   /** No ALLOW policy applies: everything not denied is allowed. */
   readonly allowByDefault: boolean;
-  readonly verdicts: ReadonlyMap<string, { probe: AccessProbe; verdict: AccessVerdict; policy?: string }>;
+  readonly probes: WorkloadProbes;
+  /** By cell (`probes.cells[i].join(",")`). */
+  readonly verdicts: ReadonlyMap<string, ProbeVerdict>;
+}
+
+/** The requests both sides are asked, built per workload from the policies either side applies to it. */
+export interface ProbeSpace {
+  forWorkload(namespace: string, name: string): WorkloadProbes;
 }
 
 const AP = "AuthorizationPolicy.security.istio.io";
-const ANY_CALLER: AccessProbe = { caller: "a caller without mTLS identity", method: "GET", path: "/" };
 
-function strings(value: JsonValue | undefined): string[] {
-  return readArray(value).filter((v): v is string => typeof v === "string");
+/** Resources never change once parsed, so each policy is read once however many workloads it covers. */
+const READ = new WeakMap<Resource, { policy: AuthzPolicy; fingerprint: string }>();
+
+function read(p: Resource): { policy: AuthzPolicy; fingerprint: string } {
+  let out = READ.get(p);
+  if (!out) READ.set(p, (out = { policy: readAuthzPolicy(p), fingerprint: `${p.namespace}/${p.name}:${JSON.stringify(p.spec)}` }));
+  return out;
 }
 
-/** `cluster.local/ns/shop/sa/frontend` → `frontend (shop)`. */
-function callerName(principal: string): string {
-  const m = /^[^/]+\/ns\/([^/]+)\/sa\/(.+)$/.exec(principal);
-  return m ? `${m[2]} (${m[1]})` : principal;
-}
-
+/**
+ * The enforcing policies of a workload: from its namespace and the root namespace ([api] `selector`:
+ * a root-namespace selector matches in every namespace), by selector (none: every workload). Policies
+ * attached by `targetRef(s)` (gateways, waypoints) are not sidecar policies. AUDIT and dry-run policies
+ * never change an answer ([api] L25-37, `istio.io/dry-run`), so they are left out here.
+ */
 function policiesFor(set: ConfigSet, w: Workload): Resource[] {
   const root = set.meshConfig.rootNamespace;
   return set.ofKind(AP).filter((p) => {
     if (p.namespace !== w.namespace && p.namespace !== root) return false;
-    if (Array.isArray(p.spec.targetRefs) || isObject(p.spec.targetRef)) return false; // waypoints/gateways only
-    if (p.body.metadata && isObject(p.body.metadata) && readStringMap((p.body.metadata as JsonObject).annotations)["istio.io/dry-run"] === "true") return false;
-    const selector = isObject(p.spec.selector) ? readStringMap(p.spec.selector.matchLabels) : {};
-    return selectorMatches(selector, w.labels);
+    const { policy } = read(p);
+    return !policy.targeted && !policy.dryRun && policy.action !== "AUDIT" && selectorMatches(policy.selector, w.labels);
   });
 }
 
-function fieldMatches(spec: JsonObject, field: string, value: string | undefined): boolean {
-  const pos = strings(spec[field]);
-  const neg = strings(spec[`not${field[0]?.toUpperCase()}${field.slice(1)}`]);
-  if (pos.length > 0 && !pos.some((p) => matchAuthzValue(p, value))) return false;
-  return !neg.some((p) => matchAuthzValue(p, value));
-}
-
-function sourceMatches(source: JsonObject, probe: AccessProbe): boolean {
-  return fieldMatches(source, "principals", probe.principal) && fieldMatches(source, "namespaces", probe.namespace);
-}
-
-function operationMatches(op: JsonObject, probe: AccessProbe): boolean {
-  return fieldMatches(op, "methods", probe.method) && fieldMatches(op, "paths", probe.path);
-}
-
-/** A rule matches when one source, one operation and all conditions match (conditions assumed to hold). */
-function ruleMatches(rule: JsonValue, probe: AccessProbe): boolean {
-  if (!isObject(rule)) return false;
-  const from = readArray(rule.from).filter(isObject).map((f) => (isObject(f.source) ? f.source : {}));
-  const to = readArray(rule.to).filter(isObject).map((t) => (isObject(t.operation) ? t.operation : {}));
-  return (from.length === 0 || from.some((s) => sourceMatches(s, probe))) && (to.length === 0 || to.some((o) => operationMatches(o, probe)));
-}
-
-/** `rules` absent: never matches (ALLOW without rules is allow-nothing). */
-function policyMatches(policy: Resource, probe: AccessProbe): boolean {
-  return readArray(policy.spec.rules).some((r) => ruleMatches(r, probe));
-}
-
-function actionOf(p: Resource): string {
-  return readString(p.spec.action) ?? "ALLOW";
-}
-
-/** CUSTOM → DENY → "no ALLOW means allow" → ALLOW → deny ([api] L25-37). CUSTOM counts as deny-capable. */
-function evaluate(policies: readonly Resource[], probe: AccessProbe): { verdict: AccessVerdict; policy?: string } {
-  for (const action of ["CUSTOM", "DENY"]) {
-    const hit = policies.find((p) => actionOf(p) === action && policyMatches(p, probe));
-    if (hit) return { verdict: "deny", policy: `${hit.namespace}/${hit.name}` };
+/**
+ * CUSTOM → DENY → "no ALLOW policy: allow" → a matching ALLOW → deny ([api] L25-37). "A request is
+ * allowed if and only if all the actions return allow": a request the native actions deny is denied
+ * whatever the extension says, and one they allow is up to the extension when a CUSTOM policy matches.
+ */
+function evaluate(policies: readonly AuthzPolicy[], probe: AccessProbe): Omit<ProbeVerdict, "probe" | "cell"> {
+  const deny = policies.find((p) => p.action === "DENY" && authzPolicyMatches(p, probe));
+  if (deny) return { verdict: "deny", policy: deny.id };
+  const allows = policies.filter((p) => p.action === "ALLOW");
+  const allow = allows.find((p) => authzPolicyMatches(p, probe));
+  if (allows.length > 0 && !allow) return { verdict: "deny" };
+  const custom = policies.filter((p) => p.action === "CUSTOM" && authzPolicyMatches(p, probe));
+  if (custom.length > 0) {
+    const provider = [...new Set(custom.map((p) => p.provider ?? "(no provider named)"))].join(", ");
+    return { verdict: "external", provider, policy: custom[0]?.id ?? "" };
   }
-  const allows = policies.filter((p) => actionOf(p) === "ALLOW");
-  if (allows.length === 0) return { verdict: "allow" };
-  const hit = allows.find((p) => policyMatches(p, probe));
-  return hit ? { verdict: "allow", policy: `${hit.namespace}/${hit.name}` } : { verdict: "deny" };
+  return allow ? { verdict: "allow", policy: allow.id } : { verdict: "allow" };
 }
 
-/** Probes from every principal, namespace, method and path the policies of both sides mention. */
-export function collectProbes(sets: readonly ConfigSet[]): AccessProbe[] {
-  const callers = new Map<string, Pick<AccessProbe, "caller" | "principal" | "namespace">>([[ANY_CALLER.caller, { caller: ANY_CALLER.caller }]]);
-  const methods = new Set<string>(["GET"]);
-  const paths = new Set<string>(["/"]);
-  for (const set of sets) {
-    for (const p of set.ofKind(AP)) {
-      for (const rule of readArray(p.spec.rules).filter(isObject)) {
-        for (const f of readArray(rule.from).filter(isObject)) {
-          const s = isObject(f.source) ? f.source : {};
-          for (const pr of [...strings(s.principals), ...strings(s.notPrincipals)]) {
-            const principal = sampleForPattern(pr);
-            const ns = /\/ns\/([^/]+)\//.exec(principal)?.[1];
-            callers.set(principal, { caller: callerName(principal), principal, ...(ns ? { namespace: ns } : {}) });
-          }
-          for (const n of [...strings(s.namespaces), ...strings(s.notNamespaces)]) {
-            const ns = sampleForPattern(n);
-            const principal = `cluster.local/ns/${ns}/sa/default`;
-            if (!callers.has(principal)) callers.set(principal, { caller: `workloads in namespace ${ns}`, principal, namespace: ns });
-          }
-        }
-        for (const t of readArray(rule.to).filter(isObject)) {
-          const o = isObject(t.operation) ? t.operation : {};
-          for (const m of [...strings(o.methods), ...strings(o.notMethods)]) methods.add(sampleForPattern(m));
-          for (const pa of [...strings(o.paths), ...strings(o.notPaths)]) paths.add(sampleForPattern(pa));
-        }
+const BY_ID = new WeakMap<ConfigSet, Map<string, Workload>>();
+
+function workloadById(set: ConfigSet, id: string): Workload | undefined {
+  let byId = BY_ID.get(set);
+  if (!byId) BY_ID.set(set, (byId = new Map(listWorkloads(set).filter((w) => !w.resource.synthetic).map((w) => [`${w.namespace}/${w.name}`, w]))));
+  return byId.get(id);
+}
+
+/**
+ * The probe space of a change: for each workload, samples of every value its policies on either side
+ * name (see authzProbes), built on first use so a review pays only for the workloads it simulates.
+ */
+export function collectProbes(sets: readonly ConfigSet[]): ProbeSpace {
+  const cache = new Map<string, WorkloadProbes>();
+  return {
+    forWorkload(namespace, name) {
+      const id = `${namespace}/${name}`;
+      let probes = cache.get(id);
+      if (!probes) {
+        const policies = sets.flatMap((set) => {
+          const w = workloadById(set, id);
+          return w ? policiesFor(set, w).map((p) => read(p).policy) : [];
+        });
+        cache.set(id, (probes = authzProbes(policies)));
       }
-    }
-  }
-  const probes: AccessProbe[] = [];
-  for (const c of callers.values()) for (const method of methods) for (const path of paths) probes.push({ ...c, method, path });
-  return probes;
-}
-
-function probeKey(p: AccessProbe): string {
-  return `${p.caller}\u0000${p.method}\u0000${p.path}`;
+      return probes;
+    },
+  };
 }
 
 /** Who may call each workload with which method and path, under Istio's evaluation order. */
-export function simulateAuthorization(set: ConfigSet, probes: readonly AccessProbe[], only?: ReadonlySet<string>): WorkloadAccess[] {
+export function simulateAuthorization(set: ConfigSet, space: ProbeSpace, only?: ReadonlySet<string>): WorkloadAccess[] {
   return listWorkloads(set)
     .filter((w) => !w.resource.synthetic && (!only || only.has(`${w.namespace}/${w.name}`)))
     .map((w) => {
-      const policies = policiesFor(set, w);
-      const verdicts = new Map(probes.map((probe) => [probeKey(probe), { probe, ...evaluate(policies, probe) }]));
-      return { namespace: w.namespace, workload: w.name, allowByDefault: !policies.some((p) => actionOf(p) === "ALLOW"), verdicts };
+      const policies = policiesFor(set, w).map((p) => read(p).policy);
+      const probes = space.forWorkload(w.namespace, w.name);
+      const verdicts = new Map(
+        probes.cells.map((cell, i) => {
+          const probe = probes.probes[i] as AccessProbe;
+          return [cell.join(","), { probe, cell, ...evaluate(policies, probe) }];
+        }),
+      );
+      return { namespace: w.namespace, workload: w.name, allowByDefault: !policies.some((p) => p.action === "ALLOW"), probes, verdicts };
     });
 }
 
 function policyFingerprints(set: ConfigSet): Map<string, string> {
   const out = new Map<string, string>();
   for (const w of listWorkloads(set)) {
-    if (!w.resource.synthetic) out.set(`${w.namespace}/${w.name}`, policiesFor(set, w).map((p) => `${p.namespace}/${p.name}:${JSON.stringify(p.spec)}`).join("|"));
+    if (!w.resource.synthetic) out.set(`${w.namespace}/${w.name}`, policiesFor(set, w).map((p) => read(p).fingerprint).join("|"));
   }
   return out;
 }
 
 /**
- * Workloads whose applicable AuthorizationPolicies differ between two sets: the only ones whose access
- * can change, since both sides are asked the same probes. Simulating just these keeps a review's cost
- * with the change (all workloads × all callers grows with the square of the repo).
+ * Workloads whose applicable (enforcing) AuthorizationPolicies differ between two sets: the only ones
+ * whose access can change, since both sides are asked the same probes. Simulating just these keeps a
+ * review's cost with the change (all workloads × all callers grows with the square of the repo).
  */
 export function workloadsWithChangedPolicies(base: ConfigSet, head: ConfigSet): Set<string> {
   const before = policyFingerprints(base);
@@ -163,16 +147,56 @@ export function workloadsWithChangedPolicies(base: ConfigSet, head: ConfigSet): 
   return out;
 }
 
-export interface AccessChange {
+/** A set of requests to one workload whose answer changed the same way: the sentence in parts, and plain. */
+export interface AccessChange extends Omit<AccessDescription, "cube"> {
+  /** `namespace/name`. */
   readonly workload: string;
+  /** One request the change applies to. */
   readonly probe: AccessProbe;
   readonly before: AccessVerdict;
   readonly after: AccessVerdict;
-  /** "`frontend (shop)` can no longer POST `/api/orders` on `shop/orders`". */
+  /** The external authorizer deciding before / after, when a side is `external`. */
+  readonly beforeProvider?: string;
+  readonly afterProvider?: string;
+  /** Plain text: "`frontend` in `shop` can no longer POST `/api/orders` on `shop/orders`" (backticks only quote). */
   readonly sentence: string;
 }
 
-/** Newly allowed and newly denied access, in words. */
+function sameDecision(a: Decision, b: Decision): boolean {
+  return a.verdict === b.verdict && a.provider === b.provider;
+}
+
+/** Denials first: they break callers. Then what the external authorizer now decides, then what opens. */
+const RANK: Record<AccessVerdict, number> = { deny: 0, external: 1, allow: 2 };
+
+function plain(words: Phrase): string {
+  return words.map((w) => (w.code ? `\`${w.text}\`` : w.text)).join("");
+}
+
+interface Transition {
+  readonly before: Decision;
+  readonly after: Decision;
+  readonly cells: (readonly number[])[];
+}
+
+/** The workload's changed cells, grouped by how their answer changed. */
+function transitions(b: WorkloadAccess, w: WorkloadAccess): Transition[] {
+  const groups = new Map<string, Transition>();
+  for (const [key, v] of w.verdicts) {
+    const old = b.verdicts.get(key);
+    if (!old || sameDecision(old, v)) continue;
+    const id = `${old.verdict}\u0000${old.provider ?? ""}\u0000${v.verdict}\u0000${v.provider ?? ""}`;
+    const group = groups.get(id) ?? { before: old, after: v, cells: [] };
+    group.cells.push(v.cell);
+    groups.set(id, group);
+  }
+  return [...groups.values()].sort((x, y) => RANK[x.after.verdict] - RANK[y.after.verdict]);
+}
+
+/**
+ * Newly allowed, newly denied and newly externally decided access, in words, per workload. Both sides
+ * must be simulated with the same ProbeSpace, so each workload's requests line up cell by cell.
+ */
 export function diffAuthorization(base: readonly WorkloadAccess[], head: readonly WorkloadAccess[]): AccessChange[] {
   const before = new Map(base.map((w) => [`${w.namespace}/${w.workload}`, w]));
   const changes: AccessChange[] = [];
@@ -180,15 +204,23 @@ export function diffAuthorization(base: readonly WorkloadAccess[], head: readonl
     const id = `${w.namespace}/${w.workload}`;
     const b = before.get(id);
     if (!b) continue;
-    for (const [key, v] of w.verdicts) {
-      const old = b.verdicts.get(key);
-      if (!old || old.verdict === v.verdict) continue;
-      const { caller, method, path } = v.probe;
-      const sentence =
-        v.verdict === "deny"
-          ? `\`${caller}\` can no longer ${method} \`${path}\` on \`${id}\``
-          : `\`${caller}\` can now ${method} \`${path}\` on \`${id}\``;
-      changes.push({ workload: id, probe: v.probe, before: old.verdict, after: v.verdict, sentence });
+    // Past MAX_PROBES some named values went unasked (see authzProbes): each sentence says so.
+    const note = w.probes.capped ? [prose(" (simulated on a sample of the values the policies name)")] : [];
+    for (const g of transitions(b, w)) {
+      for (const { cube, ...parts } of describeAccessChanges(w.probes.dimensions, id, g.before, g.after, g.cells)) {
+        const words = [...parts.words, ...note];
+        changes.push({
+          ...parts,
+          workload: id,
+          probe: w.verdicts.get(cube.map((s) => s[0] ?? 0).join(","))?.probe ?? { caller: plain(parts.who) },
+          before: g.before.verdict,
+          after: g.after.verdict,
+          ...(g.before.provider !== undefined ? { beforeProvider: g.before.provider } : {}),
+          ...(g.after.provider !== undefined ? { afterProvider: g.after.provider } : {}),
+          words,
+          sentence: plain(words),
+        });
+      }
     }
   }
   return changes;
