@@ -43,7 +43,7 @@ export function reviewPullRequest(change: LoadedChange, pr: PullRequestInfo, tod
     return { comment: undefined, check: { conclusion: "neutral", title: "No mesh configuration changed", summary, text: "", batches: [] } };
   }
   const { policy, findings } = policyOptions({ file: `${CONFIG_FILE} (at ${pr.baseRef})`, text: change.config.text, editedByChange: change.config.edited, today });
-  const reviewed = reviewChange(change.base, change.head, { policy });
+  const reviewed = reviewChange(change.base, change.head, { policy, limits: policy.config.limits });
   const review = { ...reviewed, findings: [...findings.map((f) => ({ ...f, isNew: true })), ...reviewed.findings] };
   const before = preface(pr, change);
   const after = footer(pr, change);

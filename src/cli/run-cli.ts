@@ -61,7 +61,9 @@ async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const rules = await readRules(args, io.cwd);
   const { policy, findings: configFindings } = rules;
   const selected = rules.selectHead(files);
-  const options = { defaultNamespace: args.namespace, limits: args.limits, ...(meshConfig ? { meshConfig } : {}), ...(policy ? { policy } : {}) };
+  // The repo's `limits` apply, and a flag given on the command line overrides them.
+  const limits = { ...policy?.config.limits, ...args.limits };
+  const options = { defaultNamespace: args.namespace, limits, ...(meshConfig ? { meshConfig } : {}), ...(policy ? { policy } : {}) };
   if (args.base !== undefined) {
     const base = rules.selectBase(await readBase(args, io.cwd));
     return runReview(args, io, base, selected, options, configFindings);

@@ -37,7 +37,7 @@ export const checkApi = new Hono<{ Bindings: CheckApiBindings }>().post("/api/ch
   const configText = isObject(body) && typeof body.config === "string" ? body.config : undefined;
   const read = policyOptions({ file: ".meshgate.yaml", text: configText, today: new Date().toISOString().slice(0, 10) });
   const policy = read.policy;
-  const result = checkConfig(files, { defaultNamespace: namespace, policy, ...(meshConfig ? { meshConfig } : {}) });
+  const result = checkConfig(files, { defaultNamespace: namespace, policy, limits: policy.config.limits, ...(meshConfig ? { meshConfig } : {}) });
   const findings = [...read.findings, ...result.findings];
   const resources = result.set.resources.filter((r) => !r.synthetic).length;
   const summary = summarizeFindings(findings, files.length, resources);

@@ -5,6 +5,7 @@ import { type FieldPath, formatFieldPath } from "../mesh/field-path.ts";
 import { KNOWN_KINDS } from "../mesh/kinds.ts";
 import { isObject, type JsonObject, type JsonValue, readArray, readString } from "../mesh/json.ts";
 import { makeLocator } from "../mesh/locate-node.ts";
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "../mesh/parse-limits.ts";
 import { type Finding, findingInFile, type Severity } from "../review/finding.ts";
 import { suggestFieldName } from "../validation/schema/suggest-field-name.ts";
 import { builtinPolicies } from "./builtin-policies.ts";
@@ -28,6 +29,8 @@ export interface MeshgateConfig {
   readonly policies: ReadonlyMap<string, PolicySettings>;
   readonly custom: readonly Policy[];
   readonly rollout: RolloutSettings;
+  /** Input bounds the repo sets (`limits`); the command line's flags override them. */
+  readonly limits: Partial<ParseLimits>;
 }
 
 export const DEFAULT_CONFIG: MeshgateConfig = {
@@ -35,6 +38,7 @@ export const DEFAULT_CONFIG: MeshgateConfig = {
   policies: new Map(),
   custom: [],
   rollout: { mode: "git", deployBranch: "meshgate/live", intervalSeconds: 300, analysis: {} },
+  limits: {},
 };
 
 const RULE = "meshgate.Config";
@@ -151,9 +155,21 @@ export function readMeshgateConfig(file: string, text: string, known: readonly P
         intervalSeconds: seconds(readString(rollout.interval)),
         analysis: isObject(rollout.analysis) ? rollout.analysis : {},
       },
+      limits: readLimits(data.limits),
     },
     findings,
   };
+}
+
+/** The `limits` the schema let through (a bad value was pruned and reported). */
+function readLimits(value: JsonValue | undefined): Partial<ParseLimits> {
+  if (!isObject(value)) return {};
+  const out: { -readonly [K in keyof ParseLimits]?: number } = {};
+  for (const key of Object.keys(DEFAULT_PARSE_LIMITS) as (keyof ParseLimits)[]) {
+    const n = value[key];
+    if (typeof n === "number") out[key] = n;
+  }
+  return out;
 }
 
 /**

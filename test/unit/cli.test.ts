@@ -50,6 +50,15 @@ describe("parseArgs", () => {
 });
 
 describe("meshgate check", () => {
+  it("takes input limits from .meshgate.yaml, and a flag overrides them", async () => {
+    const dir = await repo({ ".meshgate.yaml": "limits:\n  maxFileBytes: 16\n", "w.yaml": UNKNOWN_KIND });
+    const limited = await runCliCapture(["check", ".", "--format", "json"], dir);
+    const codes = (JSON.parse(limited.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes).toContain("MG1009");
+    const raised = await runCliCapture(["check", ".", "--format", "json", "--max-file-bytes", "100000"], dir);
+    expect((JSON.parse(raised.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).not.toContain("MG1009");
+  });
+
   it("exits 1 on an error finding and prints it under its file with its line", async () => {
     const dir = await repo({ "svc.yaml": BROKEN });
     const run = await runCliCapture(["check", "."], dir);

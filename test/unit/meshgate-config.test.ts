@@ -36,6 +36,11 @@ rollout:
 `;
 
 describe("readMeshgateConfig", () => {
+  it("reads input limits, leaving the ones not given to the defaults", () => {
+    expect(readMeshgateConfig(".meshgate.yaml", "limits:\n  maxFileBytes: 1024\n  maxAliasCount: 0\n").config.limits).toEqual({ maxFileBytes: 1024, maxAliasCount: 0 });
+    expect(readMeshgateConfig(".meshgate.yaml", "paths: ['**/*.yaml']\n").config.limits).toEqual({});
+  });
+
   it("reads PRODUCT.md's example without complaint", () => {
     const { config, findings } = readMeshgateConfig(".meshgate.yaml", EXAMPLE);
     expect(findings).toEqual([]);
@@ -52,6 +57,7 @@ describe("readMeshgateConfig", () => {
     ["policies:\n  require-mtls:\n    exempt:\n    - {namespace: legacy, until: 2027-03-01}\n", 4, "policies.require-mtls.exempt[0]: needs `reason`"],
     ["custom:\n- id: x\n  match: {kinds: [VirtualService]}\n  rule: \"object.spec.(\"\n  message: m\n", 4, "custom rule x:"],
     ["paths: [a\n", 2, "is not valid YAML"],
+    ["limits:\n  maxFileBytes: -5\n", 2, "limits.maxFileBytes"],
   ])("reports %j on line %i", (text, line, message) => {
     const { findings, config } = readMeshgateConfig(".meshgate.yaml", text);
     expect(findings.map((f) => [f.code, f.line])).toContainEqual(["MG5100", line]);
