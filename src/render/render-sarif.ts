@@ -1,10 +1,12 @@
 import type { Finding, Severity } from "../review/finding.ts";
+import { encodeUriPath } from "./encode-uri-path.ts";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = { error: "error", warning: "warning", info: "note" };
 
 /**
  * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/) for GitHub code scanning: one rule per
- * finding code, one result per finding, located by file, line and column.
+ * finding code, one result per finding, located by file, line and column. `artifactLocation.uri` must be
+ * a URI reference (§3.4.3), so a path with a space or a backtick is percent-encoded.
  */
 export function renderSarif(findings: readonly Finding[], version: string): string {
   const rules = new Map<string, { id: string; name: string; shortDescription: { text: string }; properties: { rule: string } }>();
@@ -25,7 +27,7 @@ export function renderSarif(findings: readonly Finding[], version: string): stri
           message: { text: f.message },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: f.file }, region: { startLine: f.line, startColumn: f.column } },
+              physicalLocation: { artifactLocation: { uri: encodeUriPath(f.file) }, region: { startLine: f.line, startColumn: f.column } },
               ...(f.resource ? { logicalLocations: [{ name: f.resource.name, kind: f.resource.kind, fullyQualifiedName: `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}` }] } : {}),
             },
           ],
