@@ -1,5 +1,6 @@
 import type { Finding, Severity } from "../review/finding.ts";
 import type { ChangeReview } from "../review/review-change.ts";
+import { codeSpan, escapeMarkdown } from "./escape-markdown.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 
 /** GitHub's limits for a check run's output (REST "Create a check run"). */
@@ -42,6 +43,27 @@ function annotate(f: Finding): CheckRunAnnotation {
 }
 
 /**
+ * The check run's `text` (Markdown): findings in files the change does not touch, where GitHub cannot
+ * annotate. Repo text is escaped like the comment's; whole lines are kept, the rest counted.
+ */
+function outsideDiffText(findings: readonly Finding[]): string {
+  if (findings.length === 0) return "";
+  const lines = ["Findings in files this change does not touch:", ""];
+  let size = lines.join("\n").length;
+  const room = CHECK_RUN_TEXT_LIMIT - 100; // for the closing note
+  for (const [i, f] of findings.entries()) {
+    const line = `- ${codeSpan(f.file)} line ${f.line}: ${escapeMarkdown(f.message)} (${escapeMarkdown(f.code)})`;
+    if (size + line.length + 1 > room) {
+      lines.push("", `… and ${findings.length - i} more, not shown to stay within GitHub's size limit.`);
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+/**
  * The check run for a reviewed head: failure on new errors or an outage, else success; the comment's
  * Markdown as summary (same limit), findings outside the diff too, and every finding as an annotation.
  * `inDiff` tells which files the PR touches: only those can carry annotations GitHub will show inline.
@@ -54,8 +76,7 @@ export function renderCheckRun(review: ChangeReview, inDiff: (path: string) => b
     conclusion === "failure"
       ? [newErrors > 0 ? `${newErrors} new error${newErrors === 1 ? "" : "s"}` : "", outages > 0 ? `${outages} outage${outages === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ")
       : `No new errors (${review.findings.length} finding${review.findings.length === 1 ? "" : "s"} in all)`;
-  const outside = review.findings.filter((f) => !inDiff(f.file));
-  const text = outside.length === 0 ? "" : ["Findings in files this change does not touch:", "", ...outside.map((f) => `- \`${f.file.replace(/`/g, "'")}\` line ${f.line}: ${f.message.replace(/\r?\n/g, " ")} (${f.code})`)].join("\n").slice(0, CHECK_RUN_TEXT_LIMIT);
+  const text = outsideDiffText(review.findings.filter((f) => !inDiff(f.file)));
   const annotations = review.findings.filter((f) => inDiff(f.file)).map(annotate);
   const batches: CheckRunAnnotation[][] = [];
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));

@@ -20,7 +20,37 @@ describe("renderCheckRun", () => {
   it("lists findings outside the diff in the text, not as annotations", () => {
     const out = renderCheckRun(reviewChange([], [{ path: "other.yaml", content: vs("missing") }]), (p) => p !== "other.yaml");
     expect(out.batches).toEqual([]);
-    expect(out.text).toContain("- `other.yaml` line 7:");
+    expect(out.text).toContain("- <code>other.yaml</code> line 7:");
+  });
+
+  it("escapes repo text in the Markdown text and summary; annotations stay plain text", () => {
+    // The auditor's case: a subset name carrying an image and a link. GitHub renders a check run's
+    // summary and text as Markdown, its annotations' message and title as plain text.
+    const subset = "<img src=https://evil.example/p.png>[x](https://evil.example)";
+    const yaml = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route: [{destination: {host: r, subset: "${subset}"}}]\n    timeout: 1s\n`;
+    const review = reviewChange([], [{ path: "other.yaml", content: yaml }]);
+    const escaped = "&lt;img src=https://evil.example/p.png&gt;\\[x\\]\\(https://evil.example\\)";
+    const outside = renderCheckRun(review, () => false);
+    // IST0101's text is Istio's message catalog: Referenced host+subset in destinationrule not found: "%s".
+    expect(outside.text).toContain(`- <code>other.yaml</code> line 7: Referenced host\\+subset in destinationrule not found: &quot;r\\+${escaped}&quot; (IST0101)`);
+    for (const md of [outside.text, outside.summary]) {
+      expect(md).not.toContain("<img");
+      expect(md).not.toContain("](https://evil");
+    }
+    const inside = renderCheckRun(review, () => true);
+    expect(inside.batches.flat().map((a) => a.message)).toContain(`Referenced host+subset in destinationrule not found: "r+${subset}"`);
+  });
+
+  it("keeps the text within GitHub's limit in whole lines, saying how many more", () => {
+    let text = "";
+    for (let i = 0; i < 700; i++) text += vs(`missing-${"x".repeat(60)}`, `r${i}`);
+    const review = reviewChange([], [{ path: "far.yaml", content: text }]);
+    const out = renderCheckRun(review, () => false);
+    const total = out.text.split("\n").filter((l) => l.startsWith("- ")).length;
+    const more = /… and (\d+) more/.exec(out.text);
+    expect(out.text.length).toBeLessThanOrEqual(65_535);
+    expect(more).not.toBeNull();
+    expect(total + Number(more?.[1])).toBe(review.findings.length);
   });
 
   it("succeeds when the change brings no new error", () => {
