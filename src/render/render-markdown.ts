@@ -2,9 +2,13 @@ import { formatFieldChanges } from "../diff/format-field-changes.ts";
 import { formatOrigin } from "../mesh/resource.ts";
 import type { ChangeReview } from "../review/review-change.ts";
 import { accessSection } from "./access-section.ts";
+import { countOf } from "./count-of.ts";
+import { encodeUriPath } from "./encode-uri-path.ts";
 import { codeSpan, escapeMarkdown } from "./escape-markdown.ts";
-import { formatDuration } from "./format-duration.ts";
+import { type CommentPart, fitComment } from "./fit-comment.ts";
+import { formatDuration, formatTimeTo } from "./format-duration.ts";
 import { mtlsSection } from "./mtls-section.ts";
+import { reviewVerdict } from "./review-verdict.ts";
 import { rolloutSection } from "./rollout-section.ts";
 import { trafficSection } from "./traffic-section.ts";
 
@@ -17,25 +21,6 @@ export interface MarkdownOptions {
   /** Hidden marker that lets the App find its own sticky comment. */
   readonly marker?: string;
   readonly limit?: number;
-}
-
-function verdict(r: ChangeReview): string {
-  const errors = r.findings.filter((f) => f.isNew && f.severity === "error").length;
-  const outages = r.traffic.filter((t) => t.outage).length;
-  if (errors > 0 || outages > 0) {
-    const parts = [errors > 0 ? `${errors} new error${errors === 1 ? "" : "s"}` : "", outages > 0 ? `${outages} request class${outages === 1 ? "" : "es"} would go nowhere` : ""].filter(Boolean);
-    return `### ❌ meshgate: ${parts.join(", ")}`;
-  }
-  const warnings = r.findings.filter((f) => f.isNew && f.severity === "warning").length;
-  const weaker = r.mtls.some((m) => m.weakening || m.conflict !== undefined);
-  const opened = r.access.some((a) => a.after === "allow");
-  const notes = [
-    warnings > 0 ? `${warnings} new warning${warnings === 1 ? "" : "s"}` : "",
-    weaker ? "mTLS weakened" : "",
-    opened ? "access widened" : "",
-  ].filter(Boolean);
-  if (notes.length > 0) return `### ⚠️ meshgate: ${notes.join(", ")}; no new errors`;
-  return "### ✅ meshgate: no new problems";
 }
 
 function summaryTable(r: ChangeReview): string {
@@ -70,56 +55,74 @@ function findingsSection(r: ChangeReview, options: MarkdownOptions): string[] {
     else byFile.set(f.file, [f]);
   }
   const icon = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;
-  const blocks: string[] = [];
-  for (const [file, list] of byFile) {
-    // Chunks of 50, so one noisy file degrades to "some shown" rather than "none shown".
-    for (let i = 0; i < list.length; i += 50) {
-      const items = list.slice(i, i + 50).map((f) => {
-        const where = options.linkBase ? `[L${f.line}](${options.linkBase}${encodeURI(file)}#L${f.line})` : `L${f.line}`;
-        return `- ${icon[f.severity]} ${where} ${escapeMarkdown(f.message)} (${f.code}${f.isNew ? "" : ", already on base"})`;
-      });
-      blocks.push([`#### ${codeSpan(file)}${i > 0 ? " (continued)" : ""}`, "", ...items].join("\n"));
-    }
-  }
-  return blocks;
+  // One block per file; when space runs out, fitComment keeps its first lines and counts the rest.
+  return [...byFile].map(([file, list]) => {
+    const items = list.map((f) => {
+      const where = options.linkBase ? `[L${f.line}](${options.linkBase}${encodeUriPath(file)}#L${f.line})` : `L${f.line}`;
+      return `- ${icon[f.severity]} ${where} ${escapeMarkdown(f.message)} (${escapeMarkdown(f.code)}${f.isNew ? "" : ", already on base"})`;
+    });
+    return [`#### ${codeSpan(file)}`, "", ...items].join("\n");
+  });
+}
+
+function renameNote(c: ChangeReview["changes"][number]): string {
+  return `${c.renamedFrom ? ` (renamed from ${c.renamedFrom.name})` : ""}${c.renamedTo ? ` (renamed to ${c.renamedTo.name})` : ""}`;
 }
 
 function resourceDiffs(r: ChangeReview): string[] {
   return r.changes.map((c) => {
-    const title = `${c.type} ${formatOrigin(c.resource)}${c.renamedFrom ? ` (renamed from ${c.renamedFrom.name})` : ""}${c.renamedTo ? ` (renamed to ${c.renamedTo.name})` : ""}`;
+    const title = `${c.type} ${formatOrigin(c.resource)}${renameNote(c)}`;
+    // A line of three backticks in a value would end the fence: ˋ (U+02CB) looks the same and cannot.
     const body = c.type === "changed" ? formatFieldChanges(c.fields, c.head).replace(/```/g, "ˋˋˋ") : "";
     return [`<details><summary>${escapeMarkdown(title)}</summary>`, "", ...(body ? ["```diff", body, "```"] : ["(whole resource)"]), "", "</details>"].join("\n");
   });
 }
 
+/** What the diffs collapse to when the comment must shrink: the resources, one line each. */
+function resourceNames(r: ChangeReview): string[] {
+  if (r.changes.length === 0) return [];
+  return [["#### Changed resources", "", ...r.changes.map((c) => `- ${c.type} ${codeSpan(formatOrigin(c.resource))}${escapeMarkdown(renameNote(c))}`)].join("\n")];
+}
+
+/** Each part of the comment in one line of counts, for when its details do not fit. */
+function summaries(r: ChangeReview): Record<"policies" | "traffic" | "mtls" | "access" | "rollout" | "findings" | "resources", string> {
+  const count = <T>(list: readonly T[], pred: (x: T) => boolean) => list.filter(pred).length;
+  const changes = (t: string) => count(r.changes, (c) => c.type === t);
+  const hosts = new Set(r.traffic.map((t) => t.host)).size;
+  const files = new Set(r.findings.map((f) => f.file)).size;
+  return {
+    policies: `**Policies**: ${count(r.policies, (p) => p.status === "passed")} passed, ${count(r.policies, (p) => p.status === "failed")} failed.`,
+    traffic: `**Traffic**: ${countOf(r.traffic.length, "request class", "request classes")} change on ${countOf(hosts, "host")}; ${countOf(count(r.traffic, (t) => t.outage), "outage")}.`,
+    mtls: `**mTLS**: ${countOf(r.mtls.length, "change")}, ${countOf(count(r.mtls, (m) => m.weakening), "weakening")}, ${countOf(count(r.mtls, (m) => m.conflict !== undefined), "broken client/server pair")}.`,
+    access: `**Access**: ${count(r.access, (a) => a.after === "allow")} newly allowed, ${count(r.access, (a) => a.after !== "allow")} newly denied.`,
+    rollout: `**Rollout**: ${countOf(r.rollout.steps.length, "step")}, full rollout ${formatTimeTo(r.rollout.totalSeconds)}; ${countOf(r.rollout.unsteppable.length, "route")} applied at once.`,
+    findings: `**Findings**: ${countOf(r.findings.length, "finding")} in ${countOf(files, "file")}, ${count(r.findings, (f) => f.isNew)} new.`,
+    resources: `**Resources**: ${changes("added")} added, ${changes("changed")} changed, ${changes("removed")} removed.`,
+  };
+}
+
+/** The comment's parts in reading order, each with its counts and what it collapses to. */
+function commentParts(r: ChangeReview, options: MarkdownOptions): CommentPart[] {
+  const s = summaries(r);
+  return [
+    { name: "policies", blocks: policySection(r), summary: s.policies, unit: ["policy line", "policy lines"] },
+    { name: "traffic", blocks: trafficSection(r), summary: s.traffic, unit: ["traffic row", "traffic rows"] },
+    { name: "mTLS", blocks: mtlsSection(r), summary: s.mtls, unit: ["mTLS change", "mTLS changes"] },
+    { name: "access", blocks: accessSection(r), summary: s.access, unit: ["access change", "access changes"] },
+    { name: "rollout", blocks: rolloutSection(r), summary: s.rollout, unit: ["rollout line", "rollout lines"] },
+    { name: "findings", blocks: findingsSection(r, options), summary: s.findings, unit: ["finding", "findings"] },
+    { name: "resource diffs", blocks: resourceDiffs(r), collapsed: resourceNames(r), summary: s.resources, unit: ["resource", "resources"] },
+  ];
+}
+
 /**
- * The PR comment: verdict, summary, traffic, security, rollout, findings, per-resource diffs. Sections
- * are whole blocks added in that order while they fit the limit; what does not fit is named in a note,
- * so a code fence or a `<details>` is never cut in half.
+ * The PR comment: verdict, summary, policies, traffic, security, rollout, findings, per-resource diffs.
+ * Whatever the change, it stays within the limit: fitComment degrades it step by step (diagrams,
+ * then diffs to names, then lines, then counts) and never cuts a code fence or a `<details>`.
  */
 export function renderMarkdown(review: ChangeReview, options: MarkdownOptions = {}): string {
-  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
-  const head = [...(options.marker ? [`<!-- ${options.marker} -->`] : []), verdict(review), "", summaryTable(review)].join("\n");
-  const optional: [string, string[]][] = [
-    ["policies", policySection(review)],
-    ["traffic", trafficSection(review)],
-    ["mTLS", mtlsSection(review)],
-    ["access", accessSection(review)],
-    ["rollout", rolloutSection(review)],
-    ["findings", findingsSection(review, options)],
-    ["resource diffs", resourceDiffs(review)],
-  ];
-  const reserve = 300; // room for the omission note
-  let out = head;
-  const omitted: string[] = [];
-  for (const [name, blocks] of optional) {
-    let left = 0;
-    for (const block of blocks) {
-      if (out.length + block.length + 2 + reserve <= limit) out += `\n\n${block}`;
-      else left++;
-    }
-    if (left > 0) omitted.push(`${left} ${name} block${left === 1 ? "" : "s"}`);
-  }
-  if (omitted.length > 0) out += `\n\n> Not shown, to stay within GitHub's comment size: ${omitted.join(", ")}. Run \`meshgate check --base\` locally for the whole review.`;
-  return `${out}\n`;
+  const verdict = reviewVerdict(review);
+  const icon = { failure: "❌", warning: "⚠️", success: "✅" }[verdict.level];
+  const head = [...(options.marker ? [`<!-- ${options.marker} -->`] : []), `### ${icon} ${verdict.text}`, "", summaryTable(review)].join("\n");
+  return fitComment(head, commentParts(review, options), options.limit ?? GITHUB_COMMENT_LIMIT);
 }
