@@ -1,6 +1,7 @@
 import { formatOrigin } from "../mesh/resource.ts";
 import type { Finding, Severity } from "../review/finding.ts";
 import type { FindingSummary } from "../review/summarize-findings.ts";
+import { oneLine } from "./one-line.ts";
 
 export interface TextOptions {
   /** ANSI colours, for a terminal. */
@@ -17,9 +18,20 @@ const COLORS: Readonly<Record<Severity | "dim" | "bold" | "ok", string>> = {
 };
 const RESET = "\u001b[0m";
 
-/** What a person wants in a terminal: findings grouped by file, each on its line, then a one-line tally. */
+export type TextStyle = keyof typeof COLORS;
+export type Paint = (style: TextStyle, text: string) => string;
+
+/** Styles text with ANSI colours, or leaves it plain when colour is off (NO_COLOR, a file, a pipe). */
+export function painter(color: boolean): Paint {
+  return (style, text) => (color ? `${COLORS[style]}${text}${RESET}` : text);
+}
+
+/**
+ * What a person wants in a terminal: findings grouped by file, each on its line, then a one-line tally.
+ * Repo text goes through oneLine: a control character in a message could otherwise drive the terminal.
+ */
 export function renderText(findings: readonly Finding[], summary: FindingSummary, options: TextOptions): string {
-  const paint = (style: keyof typeof COLORS, text: string) => (options.color ? `${COLORS[style]}${text}${RESET}` : text);
+  const paint = painter(options.color);
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byFile.get(f.file);
@@ -28,12 +40,12 @@ export function renderText(findings: readonly Finding[], summary: FindingSummary
   }
   const lines: string[] = [];
   for (const [file, list] of byFile) {
-    lines.push(paint("bold", file));
+    lines.push(paint("bold", oneLine(file)));
     const width = Math.max(...list.map((f) => `${f.line}:${f.column}`.length));
     for (const f of list) {
       const where = `${f.line}:${f.column}`.padEnd(width);
-      const origin = f.resource ? paint("dim", `  ${formatOrigin(f.resource)}`) : "";
-      lines.push(`  ${paint("dim", where)}  ${paint(f.severity, f.severity.padEnd(7))} ${f.message}  ${paint("dim", `${f.code} ${f.rule}`)}${origin}`);
+      const origin = f.resource ? paint("dim", `  ${oneLine(formatOrigin(f.resource))}`) : "";
+      lines.push(`  ${paint("dim", where)}  ${paint(f.severity, f.severity.padEnd(7))} ${oneLine(f.message)}  ${paint("dim", oneLine(`${f.code} ${f.rule}`))}${origin}`);
     }
     lines.push("");
   }
@@ -41,7 +53,7 @@ export function renderText(findings: readonly Finding[], summary: FindingSummary
   return `${lines.join("\n")}\n`;
 }
 
-function renderTally(s: FindingSummary, paint: (style: keyof typeof COLORS, text: string) => string): string {
+function renderTally(s: FindingSummary, paint: Paint): string {
   const checked = `${s.resources} resource${s.resources === 1 ? "" : "s"} in ${s.files} file${s.files === 1 ? "" : "s"}`;
   if (s.errors + s.warnings + s.infos === 0) return paint("ok", `✓ ${checked}: no problems found`);
   const parts = [
