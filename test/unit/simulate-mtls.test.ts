@@ -129,6 +129,36 @@ describe("simulateMtls port-level modes", () => {
   });
 });
 
+describe("simulateMtls Service ports", () => {
+  const strict8080 = pa("shop", "db", "  selector: {matchLabels: {app: db}}\n  mtls: {mode: PERMISSIVE}\n  portLevelMtls:\n    8080: {mode: STRICT}\n");
+  const dr = (port: number) => destinationRule("shop", "db", `  host: db\n  trafficPolicy:\n    portLevelSettings:\n    - port: {number: ${port}}\n      tls: {mode: DISABLE}\n`);
+
+  it("resolves a named targetPort through the workload's container ports", () => {
+    // Service port 80 → targetPort "http" → the Deployment's container port named http, 8080 (STRICT).
+    const deployment =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db, namespace: shop}\nspec:\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n" +
+      "    spec: {containers: [{name: db, image: db, ports: [{name: http, containerPort: 8080}]}]}\n---\n";
+    const svc = service("shop", "db", "[{port: 80, targetPort: http}]");
+    expect(conflictsOf(strict8080 + deployment + svc + dr(80)).map((c) => [c.port, c.targetPort, c.server])).toEqual([[80, 8080, "STRICT"]]);
+  });
+
+  it("takes a Service without ports to forward each named port to the same workload port", () => {
+    // No ports listed: assumed port = targetPort for the ports the DR and PA name (8080), plus the rest.
+    const svc = "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: shop}\nspec:\n  selector: {app: db}\n---\n";
+    expect(outcomes(strict8080 + db + svc + dr(8080))).toEqual(["shop+* → shop/db:8080 DISABLE fails", "shop+* → shop/db:* auto mTLS"]);
+  });
+
+  it("gives clients picked by a DR's workloadSelector their own scope", () => {
+    // Only shop's app=web proxies apply the selector DR; the generic rule for the host in shop has no
+    // selector-less DR, so other clients there fall back to auto mTLS, as everyone else does.
+    const strict = pa("istio-system", "default", "  mtls: {mode: STRICT}\n");
+    const selected = destinationRule("shop", "web-to-db", "  host: db\n  workloadSelector: {matchLabels: {app: web}}\n  trafficPolicy: {tls: {mode: DISABLE}}\n");
+    const [c] = simulateMtls(set(strict + db + service("shop", "db", "[{port: 5432}]") + selected)).conflicts;
+    expect(c?.clients).toEqual(["shop|app=web"]);
+    expect(c?.message).toBe("clients in shop (app=web) send plaintext to shop/db port 5432, which requires Istio mTLS (STRICT): connections fail");
+  });
+});
+
 describe("simulateMtls subsets", () => {
   const v1 = podWith("shop", "db-v1", "app: db, version: v1");
   const v2 = podWith("shop", "db-v2", "app: db, version: v2");
