@@ -24,6 +24,8 @@ export interface Finding {
   readonly path?: string;
   /** The Kiali check this corresponds to (`KIA0101`), for checks that mirror Kiali. */
   readonly kiali?: string;
+  /** The admission-webhook rule family (`weight`, `host`…) of an IST0106/IST0133, finer than Istio's code. */
+  readonly family?: string;
 }
 
 export interface FindingInput {
@@ -32,6 +34,7 @@ export interface FindingInput {
   readonly severity: Severity;
   readonly message: string;
   readonly kiali?: string;
+  readonly family?: string;
 }
 
 /** A finding about a field of a resource, positioned on that field's line. */
