@@ -6,6 +6,8 @@ import { type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
 import { renderGithub } from "../render/render-github.ts";
 import { renderJson } from "../render/render-json.ts";
 import { renderSarif } from "../render/render-sarif.ts";
+import { renderReviewText } from "../render/render-review-text.ts";
+import { breakageOf } from "../render/review-verdict.ts";
 import { renderText } from "../render/render-text.ts";
 import { checkConfig } from "../review/check-config.ts";
 import { shouldFail, summarizeFindings } from "../review/summarize-findings.ts";
@@ -119,10 +121,11 @@ async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: S
           ? renderSarif(fresh, VERSION)
           : args.format === "github"
             ? renderGithub(fresh)
-            : renderText(fresh, summarizeFindings(fresh, head.length, review.resources), { color });
+            : renderReviewText(review, { color });
   await emit(args, io, report);
-  const outage = review.traffic.some((t) => t.outage) && args.failOn !== "never";
-  return outage || shouldFail(fresh, args.failOn) ? 1 : 0;
+  const breaks = breakageOf(review);
+  const broken = breaks.outages + breaks.conflicts > 0 && args.failOn !== "never";
+  return broken || shouldFail(fresh, args.failOn) ? 1 : 0;
 }
 
 /** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */

@@ -1,7 +1,9 @@
 import type { Finding, Severity } from "../review/finding.ts";
 import type { ChangeReview } from "../review/review-change.ts";
 import { codeSpan, escapeMarkdown } from "./escape-markdown.ts";
+import { countOf } from "./count-of.ts";
 import { renderMarkdown } from "./render-markdown.ts";
+import { breakageOf } from "./review-verdict.ts";
 
 /** GitHub's limits for a check run's output (REST "Create a check run"). */
 export const CHECK_RUN_SUMMARY_LIMIT = 65_535;
@@ -64,17 +66,17 @@ function outsideDiffText(findings: readonly Finding[]): string {
 }
 
 /**
- * The check run for a reviewed head: failure on new errors or an outage, else success; the comment's
+ * The check run for a reviewed head: failure on new errors, an outage or a broken mTLS pairing, else success; the comment's
  * Markdown as summary (same limit), findings outside the diff too, and every finding as an annotation.
  * `inDiff` tells which files the PR touches: only those can carry annotations GitHub will show inline.
  */
 export function renderCheckRun(review: ChangeReview, inDiff: (path: string) => boolean = () => true): CheckRunOutput {
   const newErrors = review.findings.filter((f) => f.isNew && f.severity === "error").length;
-  const outages = review.traffic.filter((t) => t.outage).length;
-  const conclusion: CheckConclusion = newErrors > 0 || outages > 0 ? "failure" : "success";
+  const { outages, conflicts } = breakageOf(review);
+  const conclusion: CheckConclusion = newErrors > 0 || outages > 0 || conflicts > 0 ? "failure" : "success";
   const title =
     conclusion === "failure"
-      ? [newErrors > 0 ? `${newErrors} new error${newErrors === 1 ? "" : "s"}` : "", outages > 0 ? `${outages} outage${outages === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ")
+      ? [newErrors > 0 ? countOf(newErrors, "new error") : "", outages > 0 ? countOf(outages, "outage") : "", conflicts > 0 ? `${countOf(conflicts, "mTLS pairing")} broken` : ""].filter(Boolean).join(", ")
       : `No new errors (${review.findings.length} finding${review.findings.length === 1 ? "" : "s"} in all)`;
   const text = outsideDiffText(review.findings.filter((f) => !inDiff(f.file)));
   const annotations = review.findings.filter((f) => inDiff(f.file)).map(annotate);
