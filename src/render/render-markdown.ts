@@ -73,7 +73,7 @@ function resourceDiffs(r: ChangeReview): string[] {
   return r.changes.map((c) => {
     const title = `${c.type} ${formatOrigin(c.resource)}${renameNote(c)}`;
     // A line of three backticks in a value would end the fence: ˋ (U+02CB) looks the same and cannot.
-    const body = c.type === "changed" ? formatFieldChanges(c.fields, c.head).replace(/```/g, "ˋˋˋ") : "";
+    const body = c.fields.length > 0 ? formatFieldChanges(c.fields, c.head).replace(/```/g, "ˋˋˋ") : "";
     return [`<details><summary>${escapeMarkdown(title)}</summary>`, "", ...(body ? ["```diff", body, "```"] : ["(whole resource)"]), "", "</details>"].join("\n");
   });
 }

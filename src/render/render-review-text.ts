@@ -28,7 +28,7 @@ function traffic(r: ChangeReview, paint: Paint): string[] {
   const style: OutcomeStyle = { name: oneLine, strong: (t) => paint("bold", t) };
   return section(
     "Traffic, before → after",
-    r.traffic.map((t) => `${oneLine(t.host)} via ${oneLine(t.gateway)}, ${oneLine(t.match)}: ${describeOutcome(t.before, style)} → ${describeOutcome(t.after, style)}${t.outage ? ` ${paint("error", "OUTAGE")}` : ""}`),
+    r.traffic.map((t) => `${oneLine(t.host)} via ${oneLine(t.gateway)}, ${oneLine(t.match)}: ${describeOutcome(t.before, style)} → ${describeOutcome(t.after, style)}${t.after?.unreachable ? " (unreachable)" : ""}${t.note ? ` (${oneLine(t.note)})` : ""}${t.outage ? ` ${paint("error", "OUTAGE")}` : ""}`),
     paint,
   );
 }
@@ -39,14 +39,16 @@ function mtls(r: ChangeReview, paint: Paint): string[] {
     r.mtls.map((m) =>
       m.conflict
         ? `${paint("error", "✗")} ${oneLine(formatOrigin(m.conflict.rule))}: ${oneLine(m.conflict.message)}`
-        : `${m.weakening ? `${paint("warning", "weaker")} ` : ""}${oneLine(m.scope)}: ${m.before ?? "—"} → ${m.after ?? "—"}`,
+        : m.channel
+          ? `${paint("warning", "weaker")} ${oneLine(m.scope)}` // a client-side change: the scope says from what to what
+          : `${m.weakening ? `${paint("warning", "weaker")} ` : ""}${oneLine(m.scope)}: ${m.before ?? "—"} → ${m.after ?? "—"}`,
     ),
     paint,
   );
 }
 
 function access(r: ChangeReview, paint: Paint): string[] {
-  return section("Access", r.access.map((a) => `${a.after === "allow" ? paint("warning", "+") : paint("info", "-")} ${oneLine(a.sentence)}`), paint);
+  return section("Access", r.access.map((a) => `${a.after === "allow" ? paint("warning", "+") : a.after === "external" ? paint("warning", "?") : paint("info", "-")} ${oneLine(a.sentence)}`), paint);
 }
 
 function rollout(r: ChangeReview, paint: Paint): string[] {

@@ -6,7 +6,10 @@ import { codeSpan, escapeMarkdown, mermaidLabel } from "./escape-markdown.ts";
 const MARKDOWN: OutcomeStyle = { name: codeSpan, strong: (t) => `**${t}**` };
 
 function row(t: TrafficChange): string {
-  const after = `${describeOutcome(t.after, MARKDOWN)}${t.outage ? " 🚨 **outage**" : ""}`;
+  // A rule no request reaches (an earlier, wider rule takes them) says so, and a note names the rule that now takes a class's requests.
+  const unreachable = t.after?.unreachable ? " (unreachable: an earlier rule takes these requests)" : "";
+  const note = t.note ? ` (${escapeMarkdown(t.note)})` : "";
+  const after = `${describeOutcome(t.after, MARKDOWN)}${unreachable}${note}${t.outage ? " 🚨 **outage**" : ""}`;
   return `| ${codeSpan(t.host)} | ${codeSpan(t.gateway)} | ${escapeMarkdown(t.match)} | ${describeOutcome(t.before, MARKDOWN)} | ${after} |`;
 }
 
