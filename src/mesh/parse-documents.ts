@@ -155,9 +155,10 @@ function readDocument(ctx: DocContext, text: string, out: Resource[]): void {
     const pos = ctx.lineCounter.linePos(template.offset);
     // Never quote what may be a Secret's text: the template may stand where a value does.
     const shown = secret || !LITERAL_KIND.test(docText) || TEMPLATED_KIND.test(docText) ? "" : ` (\`${template.text.slice(0, 40)}\`)`;
-    ctx.findings.push(findingInFile(ctx.file, pos.line, pos.col, parseFinding("MG1006", "error",
-      `Unrendered Helm/Go template${shown}: render the chart (helm template, kustomize build) and check its output.`)));
-    return;
+    const severity = template.inString ? "warning" : "error";
+    ctx.findings.push(findingInFile(ctx.file, pos.line, pos.col, parseFinding("MG1006", severity,
+      `Unrendered Helm/Go template${shown}: render the chart (helm template, kustomize build) and check its output${template.inString ? "; until then the text is read as a literal string, as kubectl would" : ""}.`)));
+    if (!template.inString) return;
   }
   if (doc.errors.length > 0) {
     for (const error of doc.errors) ctx.findings.push(yamlErrorFinding(ctx, error, secret));
@@ -192,6 +193,11 @@ function readDocument(ctx: DocContext, text: string, out: Resource[]): void {
 interface Template {
   readonly offset: number;
   readonly text: string;
+  /**
+   * Only inside quoted or block strings: the document still reads as the API server would read it (the
+   * template as literal text), so it is kept and checked, with a warning, as istioctl would load it.
+   */
+  readonly inString: boolean;
 }
 
 /**
@@ -220,15 +226,17 @@ function findUnrenderedTemplate(doc: Document.Parsed, text: string, docText: str
       if (node.range && node.type !== Scalar.PLAIN) strings.push([node.range[0], node.range[1]]);
     },
   });
+  let quoted: Template | undefined;
   for (const match of docText.matchAll(TEMPLATE)) {
     const offset = doc.range[0] + match.index;
     const action = match[0];
-    if (HELM_NAMES.test(action) || flowMaps.has(offset)) return { offset, text: action };
-    if (CONTROL_ACTION.test(action) && aloneOnLine(text, offset, action.length) && !strings.some(([a, b]) => offset >= a && offset < b)) {
-      return { offset, text: action };
-    }
+    const inString = strings.some(([a, b]) => offset >= a && offset < b);
+    if (flowMaps.has(offset)) return { offset, text: action, inString: false };
+    if (HELM_NAMES.test(action) && !inString) return { offset, text: action, inString: false };
+    if (HELM_NAMES.test(action)) quoted ??= { offset, text: action, inString: true };
+    if (CONTROL_ACTION.test(action) && aloneOnLine(text, offset, action.length) && !inString) return { offset, text: action, inString: false };
   }
-  return undefined;
+  return quoted;
 }
 
 function aloneOnLine(text: string, offset: number, length: number): boolean {

@@ -150,8 +150,6 @@ describe("parseDocuments reports unrendered templates, not template text that is
   // The line is that of the template: line 4 is the first after the document's head.
   it.each([
     ["an unquoted template value", "data:\n  a: {{ .name }}\n", 5],
-    ["Helm's names inside quotes", `data:\n  a: "{{ .Values.x }}"\n`, 5],
-    ["toYaml inside a block scalar", "data:\n  a: |\n    {{ toYaml .x }}\n", 6],
     ["a control line", "data:\n  a: b\n{{- if .y }}\n  c: d\n{{- end }}\n", 6],
     ["a control line YAML folds into a plain scalar", "data:\n  a: b\n    {{ end }}\n", 6],
     ["a template key", "data:\n  {{ .k }}: v\n", 5],
@@ -160,6 +158,17 @@ describe("parseDocuments reports unrendered templates, not template text that is
     const { findings, resources } = parseDocuments({ path: "t.yaml", content: doc("ConfigMap", rest) });
     expect(resources).toEqual([]);
     expect(findings.map((f) => [f.code, f.line])).toEqual([["MG1006", line]]);
+  });
+
+  // Inside a string the API server reads the template as literal text, so istioctl loads the resource:
+  // meshgate warns (it is still most likely an unrendered chart) and checks the resource as read.
+  it.each([
+    ["Helm's names inside quotes", `data:\n  a: "{{ .Values.x }}"\n`, 5],
+    ["toYaml inside a block scalar", "data:\n  a: |\n    {{ toYaml .x }}\n", 6],
+  ])("warns on %s and keeps the resource (MG1006)", (_, rest, line) => {
+    const { findings, resources } = parseDocuments({ path: "t.yaml", content: doc("ConfigMap", rest) });
+    expect(resources.map((r) => r.name)).toHaveLength(1);
+    expect(findings.map((f) => [f.code, f.severity, f.line])).toEqual([["MG1006", "warning", line]]);
   });
 });
 
