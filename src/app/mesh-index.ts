@@ -1,7 +1,6 @@
-import { parse } from "yaml";
 import { toFqdn } from "../mesh/hosts.ts";
 import { isObject, type JsonValue, readStringMap } from "../mesh/json.ts";
-import { DEFAULT_MESH_CONFIG, readMeshConfig } from "../mesh/mesh-config.ts";
+import { DEFAULT_MESH_CONFIG, isIstioConfigMap, parseMeshConfigText, readMeshConfig } from "../mesh/mesh-config.ts";
 import { parseDocuments, type SourceFile } from "../mesh/parse-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
 
@@ -132,14 +131,10 @@ export function relationsOf(r: Resource): Relations {
 
 /** The root namespace a resource sets if it is Istio's `istio` ConfigMap (as checkConfig reads it), else undefined. */
 function meshRootNamespace(r: Resource): string | undefined {
-  if (r.kind !== "ConfigMap" || r.name !== "istio" || (r.namespace !== "istio-system" && r.namespace !== "")) return undefined;
-  const mesh = isObject(r.body.data) ? r.body.data.mesh : undefined;
+  const mesh = isIstioConfigMap(r) && isObject(r.body.data) ? r.body.data.mesh : undefined;
   if (typeof mesh !== "string") return undefined;
-  try {
-    return readMeshConfig(parse(mesh)).rootNamespace;
-  } catch {
-    return DEFAULT_MESH_CONFIG.rootNamespace;
-  }
+  const read = parseMeshConfigText(mesh);
+  return read.value ? readMeshConfig(read.value).rootNamespace : DEFAULT_MESH_CONFIG.rootNamespace;
 }
 
 /** The mesh's root namespace: set by the change's or the repo's `istio` ConfigMap, else Istio's default. */

@@ -1,8 +1,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { isObject } from "../mesh/json.ts";
-import { type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
+import { type MeshConfig, type MeshConfigText, parseMeshConfigText, readMeshConfig } from "../mesh/mesh-config.ts";
 import { renderGithub } from "../render/render-github.ts";
 import { renderJson } from "../render/render-json.ts";
 import { renderSarif } from "../render/render-sarif.ts";
@@ -130,15 +129,18 @@ async function runReview(args: CheckArgs, io: CliIo, base: SourceFile[], head: S
 
 /** A MeshConfig file, or the `istio` ConfigMap that holds one under `data.mesh`. */
 async function loadMeshConfig(path: string, cwd: string): Promise<MeshConfig> {
-  let data: unknown;
+  let text: string;
   try {
-    data = parseYaml(await readFile(new URL(path, `file://${cwd}/`), "utf8"));
+    text = await readFile(new URL(path, `file://${cwd}/`), "utf8");
   } catch (error) {
     throw new InputError(`--mesh-config ${path}: ${error instanceof Error ? error.message.split("\n")[0] : "cannot be read"}`);
   }
-  if (isObject(data) && data.kind === "ConfigMap" && isObject(data.data) && typeof data.data.mesh === "string") {
-    data = parseYaml(data.data.mesh);
-  }
-  if (!isObject(data)) throw new InputError(`--mesh-config ${path}: not a MeshConfig (expected a YAML mapping)`);
-  return readMeshConfig(data);
+  const mapping = (read: MeshConfigText) => {
+    if (read.problem !== undefined) throw new InputError(`--mesh-config ${path}: not a MeshConfig: ${read.problem}`);
+    if (!read.value) throw new InputError(`--mesh-config ${path}: not a MeshConfig (expected a YAML mapping)`);
+    return read.value;
+  };
+  const data = mapping(parseMeshConfigText(text));
+  const configMap = data.kind === "ConfigMap" && isObject(data.data) && typeof data.data.mesh === "string" ? data.data.mesh : undefined;
+  return readMeshConfig(configMap === undefined ? data : mapping(parseMeshConfigText(configMap)));
 }

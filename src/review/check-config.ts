@@ -1,11 +1,9 @@
 import { buildConfigSet, type ConfigSet } from "../mesh/config-set.ts";
 import { defaultResources } from "../mesh/default-resources.ts";
-import { LineCounter } from "yaml";
 import { isObject } from "../mesh/json.ts";
-import { DEFAULT_MESH_CONFIG, type MeshConfig, readMeshConfig } from "../mesh/mesh-config.ts";
+import { DEFAULT_MESH_CONFIG, isIstioConfigMap, type MeshConfig, parseMeshConfigText, readMeshConfig } from "../mesh/mesh-config.ts";
 import type { ParseLimits } from "../mesh/parse-limits.ts";
 import { type ParsedFile, parseDocuments, type SourceFile, type Yaml11Boolean } from "../mesh/parse-documents.ts";
-import { parseYamlDocuments } from "../mesh/parse-yaml-documents.ts";
 import type { Resource } from "../mesh/resource.ts";
 import type { Analyzer } from "../validation/analyzer.ts";
 import { duplicateResourceAnalyzer } from "../validation/duplicate-resource-analyzer.ts";
@@ -128,32 +126,19 @@ interface MeshConfigMap {
  * checks go on with Istio's defaults, as `--mesh-config` with the same text would refuse to.
  */
 function readMeshConfigMap(resources: readonly Resource[]): MeshConfigMap {
-  const cm = resources.find((r) => r.key === "ConfigMap" && r.name === "istio" && (r.namespace === "istio-system" || r.namespace === ""));
+  const cm = resources.find(isIstioConfigMap);
   const data = cm?.body.data;
   if (!cm || !isObject(data) || typeof data.mesh !== "string") return { findings: [] };
-  const problem = (why: string): MeshConfigMap => ({
-    findings: [findingAt(cm, ["data", "mesh"], {
-      code: "MG1014",
-      rule: "meshgate.MeshConfig",
-      severity: "error",
-      message: `data.mesh is not a valid MeshConfig: ${why}; istiod cannot load it, and meshgate checks with Istio's defaults instead.`,
-    })],
-  });
-  // Istio reads it with sigs.k8s.io/yaml, as kubectl reads manifests.
-  const lineCounter = new LineCounter();
-  const [doc] = parseYamlDocuments(data.mesh, { lineCounter, prettyErrors: false });
-  const error = doc?.errors[0];
-  if (error) {
-    const { line } = lineCounter.linePos(error.pos[0]);
-    return problem(`line ${line} of it: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`);
+  const read = parseMeshConfigText(data.mesh);
+  if (read.problem !== undefined) {
+    return {
+      findings: [findingAt(cm, ["data", "mesh"], {
+        code: "MG1014",
+        rule: "meshgate.MeshConfig",
+        severity: "error",
+        message: `data.mesh is not a valid MeshConfig: ${read.problem}; istiod cannot load it, and meshgate checks with Istio's defaults instead.`,
+      })],
+    };
   }
-  let value: unknown;
-  try {
-    value = doc?.toJS({ maxAliasCount: 100 });
-  } catch (thrown) {
-    return problem(thrown instanceof Error ? thrown.message : String(thrown));
-  }
-  if (value === null || value === undefined) return { findings: [] }; // empty: Istio's defaults
-  if (!isObject(value)) return problem(`it is ${Array.isArray(value) ? "a list" : `a ${typeof value}`}, not a mapping`);
-  return { meshConfig: readMeshConfig(value), findings: [] };
+  return read.value ? { meshConfig: readMeshConfig(read.value), findings: [] } : { findings: [] }; // empty: Istio's defaults
 }
